@@ -1,0 +1,41 @@
+package io.ratchet.log;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The SPI a process implements to fold committed commands into its state: the only code that sees
+ * {@link LogEntry}s.
+ *
+ * <p><b>Contract:</b>
+ * <ul>
+ *   <li>{@link #apply}, {@link #writeSnapshot} and {@link #restore} are called on one thread at a time, never
+ *       concurrently with each other, and {@code apply} sees entries in log order exactly once per member
+ *       lifetime (after {@code restore}, it continues with the entries after the restored image);</li>
+ *   <li>{@code apply} is deterministic: it reads no clock (use {@link LogEntry#timestampMs()}), no random, no
+ *       network and no disk, so every member and every replay computes the same state and the same reply;</li>
+ *   <li>{@code apply} never throws for application errors (an unknown entity, a refused state change): it
+ *       answers them in its reply. A thrown exception means a bug; the member stops, because continuing would
+ *       let the members diverge;</li>
+ *   <li>{@link #query} may run on other threads concurrently with {@code apply}: it must read state safely
+ *       (an immutable view, or its own synchronisation), and must not change it.</li>
+ * </ul>
+ */
+public interface LogApplier {
+
+    /**
+     * Applies one committed command and returns the reply for its submitter (never {@code null}; an empty
+     * array is fine). The reply reaches the submitter only on the member where it was submitted.
+     */
+    byte[] apply(LogEntry entry);
+
+    /** Answers a read-only request against the applied state (see {@link ReplicatedLog#query}). */
+    byte[] query(byte[] request);
+
+    /** Writes an image of the whole state, in a defined order, so equal states give equal bytes. */
+    void writeSnapshot(OutputStream out) throws IOException;
+
+    /** Replaces the whole state with the image {@link #writeSnapshot} wrote. */
+    void restore(InputStream in) throws IOException;
+}

@@ -1,0 +1,19 @@
+package io.ratchet.log;
+
+/**
+ * A point-in-time view of one member.
+ *
+ * @param leaderId      the id of the member this one believes is leader, or {@code null} when it knows none
+ * @param journalBytes  bytes the Chronicle journal occupies on disk
+ * @param snapshotIndex the Raft index covered by the latest local snapshot, or -1
+ */
+public record MemberStatus(
+        String id,
+        Role role,
+        String leaderId,
+        long term,
+        long commitIndex,
+        long appliedIndex,
+        long journalBytes,
+        long snapshotIndex) {
+}

@@ -1,0 +1,341 @@
+package io.ratchet.log.ratis;
+
+import io.ratchet.log.LogApplier;
+import io.ratchet.log.LogEntry;
+import io.ratchet.log.Role;
+import io.ratchet.log.RoleListener;
+import io.ratchet.log.journal.ChronicleJournal;
+import io.ratchet.log.journal.Journal;
+import io.ratchet.log.journal.JournalRecord;
+import io.ratchet.log.snapshot.SnapshotManifest;
+import io.ratchet.log.snapshot.SnapshotStore;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ratis state machine: appends every committed entry to the Chronicle {@link Journal} before applying its
+ * commands to the {@link LogApplier} and acknowledging them; snapshots the applier with the journal position;
+ * on start restores the latest snapshot and replays the journal tail.
+ *
+ * <p>Ratis calls {@code applyTransaction}, {@code takeSnapshot} and {@code reinitialize} on its single
+ * state-machine updater thread, which is the one thread the applier contract promises.
+ */
+final class JournalStateMachine extends BaseStateMachine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JournalStateMachine.class);
+    private static final Message EMPTY = Message.valueOf(ByteString.EMPTY);
+
+    private final String memberId;
+    private final LogApplier applier;
+    private final Path journalDir;
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final List<RoleListener> listeners = new CopyOnWriteArrayList<>();
+    /** Futures waiting for this member to apply an index; guarded by itself. */
+    private final TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new TreeMap<>();
+
+    private volatile Journal journal;
+    /** The leader timestamp of the last applied entry: applied timestamps never go backwards. */
+    private volatile long lastTimestampMs;
+    private volatile long snapshotIndex = -1;
+
+    JournalStateMachine(String memberId, LogApplier applier, Path journalDir) {
+        this.memberId = memberId;
+        this.applier = Objects.requireNonNull(applier, "applier");
+        this.journalDir = journalDir;
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------------------------
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        getLifeCycle().startAndTransition(() -> {
+            super.initialize(server, groupId, raftStorage);
+            storage.init(raftStorage);
+            journal = ChronicleJournal.open(journalDir);
+            recover();
+        });
+    }
+
+    /** Restores the latest snapshot, then replays the journal's chained records after it. */
+    private void recover() throws IOException {
+        long started = System.nanoTime();
+        SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+        long afterIndex = -1;
+        long positionHint = -1;
+        if (snapshot != null) {
+            SnapshotManifest manifest = restoreSnapshot(snapshot);
+            afterIndex = manifest.index();
+            positionHint = manifest.journalPosition();
+        }
+        Journal.ReplayResult result = journal.replay(afterIndex, positionHint, this::applyReplayed);
+        LOG.info("{}: recovered to index {} (snapshot {}, {} journal records replayed) in {} ms", memberId,
+                lastAppliedIndex(), afterIndex, result.replayed(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private SnapshotManifest restoreSnapshot(SingleFileSnapshotInfo snapshot) throws IOException {
+        SnapshotStore.Loaded loaded = SnapshotStore.read(snapshot.getFile().getPath());
+        SnapshotManifest manifest = loaded.manifest();
+        applier.restore(loaded.imageStream());
+        setLastAppliedTermIndex(TermIndex.valueOf(manifest.term(), manifest.index()));
+        lastTimestampMs = manifest.timestampMs();
+        snapshotIndex = manifest.index();
+        return manifest;
+    }
+
+    private void applyReplayed(JournalRecord record) {
+        JournalReplay.apply(record, applier);
+        lastTimestampMs = record.timestampMs();
+        setLastAppliedTermIndex(TermIndex.valueOf(record.term(), record.index()));
+    }
+
+    @Override
+    public void pause() {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+
+    /** Called by Ratis after it installed a snapshot from the leader into the storage directory. */
+    @Override
+    public void reinitialize() throws IOException {
+        SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+        if (snapshot != null && snapshot.getIndex() > lastAppliedIndex()) {
+            LOG.info("{}: installing snapshot at index {} (applied was {})", memberId, snapshot.getIndex(),
+                    lastAppliedIndex());
+            restoreSnapshot(snapshot);
+            completeWaiters(snapshot.getIndex());
+        }
+        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
+    }
+
+    @Override
+    public void close() {
+        Journal j = journal;
+        if (j != null) {
+            j.close();
+        }
+        synchronized (appliedWaiters) {
+            appliedWaiters.values().forEach(list -> list.forEach(f -> f.completeExceptionally(
+                    new io.ratchet.log.LogException.Fatal("The log member is closed", null))));
+            appliedWaiters.clear();
+        }
+    }
+
+    // ---- the write path --------------------------------------------------------------------------------------
+
+    /** On the leader: stamps the entry with the leader's clock, once, so every member applies the same time. */
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        byte[] stamped;
+        try {
+            stamped = BatchFrame.stamp(request.getMessage().getContent().toByteArray(), System.currentTimeMillis());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        return TransactionContext.newBuilder()
+                .setStateMachine(this)
+                .setClientRequest(request)
+                .setLogData(UnsafeByteOperations.unsafeWrap(stamped))
+                .build();
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto proto = trx.getLogEntry();
+        long index = proto.getIndex();
+        if (index <= lastAppliedIndex()) {
+            // Ratis re-feeds its log from the snapshot index on restart; the journal replay already applied these.
+            return CompletableFuture.completedFuture(EMPTY);
+        }
+        byte[] data = proto.getStateMachineLogEntry().getLogData().toByteArray();
+        BatchFrame.Entry entry = BatchFrame.decodeEntry(data);
+        // A new leader's clock may be behind its predecessor's: clamp, deterministically, so time never goes back.
+        long timestampMs = Math.max(entry.timestampMs(), lastTimestampMs);
+        journal.append(new JournalRecord(index, proto.getTerm(), timestampMs, data));
+        List<byte[]> commands = entry.commands();
+        List<byte[]> replies = new ArrayList<>(commands.size());
+        for (int slot = 0; slot < commands.size(); slot++) {
+            byte[] reply = applier.apply(new LogEntry(index, proto.getTerm(), timestampMs, slot, commands.get(slot)));
+            replies.add(reply == null ? new byte[0] : reply);
+        }
+        lastTimestampMs = timestampMs;
+        updateLastAppliedTermIndex(proto.getTerm(), index);
+        completeWaiters(index);
+        return CompletableFuture.completedFuture(Message.valueOf(
+                UnsafeByteOperations.unsafeWrap(BatchFrame.encodeReplies(replies))));
+    }
+
+    /** Configuration and no-op entries: no commands, but they move the applied index. */
+    @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        if (index > lastAppliedIndex()) {
+            updateLastAppliedTermIndex(term, index);
+            completeWaiters(index);
+        }
+    }
+
+    long lastAppliedIndex() {
+        TermIndex applied = getLastAppliedTermIndex();
+        return applied == null ? RaftLog.INVALID_LOG_INDEX : applied.getIndex();
+    }
+
+    /** Completes when this member has applied {@code index}. */
+    CompletableFuture<Void> awaitApplied(long index) {
+        if (lastAppliedIndex() >= index) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        synchronized (appliedWaiters) {
+            appliedWaiters.computeIfAbsent(index, i -> new ArrayList<>()).add(future);
+        }
+        if (lastAppliedIndex() >= index) {
+            completeWaiters(lastAppliedIndex());
+        }
+        return future;
+    }
+
+    private void completeWaiters(long applied) {
+        List<CompletableFuture<Void>> due = new ArrayList<>();
+        synchronized (appliedWaiters) {
+            if (appliedWaiters.isEmpty()) {
+                return;
+            }
+            Map<Long, List<CompletableFuture<Void>>> head = appliedWaiters.headMap(applied, true);
+            head.values().forEach(due::addAll);
+            head.clear();
+        }
+        due.forEach(f -> f.complete(null));
+    }
+
+    // ---- reads and snapshots ---------------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        try {
+            byte[] answer = applier.query(request.getContent().toByteArray());
+            return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(answer)));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public SimpleStateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        TermIndex applied = getLastAppliedTermIndex();
+        if (applied == null || applied.getIndex() < 0) {
+            return RaftLog.INVALID_LOG_INDEX;
+        }
+        long started = System.nanoTime();
+        // The snapshot's manifest points into the journal: what it points at must be on disk first.
+        journal.sync();
+        File file = storage.getSnapshotFile(applied.getTerm(), applied.getIndex());
+        SnapshotManifest manifest = new SnapshotManifest(applied.getTerm(), applied.getIndex(), lastTimestampMs,
+                journal.lastIndex(), journal.lastPosition());
+        SnapshotStore.write(file.toPath(), manifest, applier::writeSnapshot);
+        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), applied));
+        snapshotIndex = applied.getIndex();
+        LOG.info("{}: snapshot at index {} written in {} ms", memberId, applied.getIndex(),
+                (System.nanoTime() - started) / 1_000_000);
+        return applied.getIndex();
+    }
+
+    long snapshotIndex() {
+        return snapshotIndex;
+    }
+
+    long journalBytes() {
+        Journal j = journal;
+        return j == null ? 0 : j.bytes();
+    }
+
+    // ---- role events -----------------------------------------------------------------------------------------
+
+    void addRoleListener(RoleListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+        if (newLeaderId != null && newLeaderId.toString().equals(memberId)) {
+            return; // reported as LEADER by notifyLeaderReady, once the new leader has caught up
+        }
+        Role role = newLeaderId == null ? Role.CANDIDATE : Role.FOLLOWER;
+        fire(role, newLeaderId == null ? null : newLeaderId.toString());
+    }
+
+    @Override
+    public void notifyLeaderReady() {
+        RaftServer.Division division = division();
+        if (division == null) {
+            return;
+        }
+        long term = division.getInfo().getCurrentTerm();
+        long committed = division.getRaftLog().getLastCommittedIndex();
+        awaitApplied(committed).thenRun(() -> {
+            RaftServer.Division now = division();
+            if (now != null && now.getInfo().isLeader() && now.getInfo().getCurrentTerm() == term) {
+                fire(Role.LEADER, memberId);
+            }
+        });
+    }
+
+    private void fire(Role role, String leaderId) {
+        RaftServer.Division division = division();
+        long term = division == null ? 0 : division.getInfo().getCurrentTerm();
+        LOG.info("{}: role {} (leader {}, term {})", memberId, role, leaderId, term);
+        for (RoleListener listener : listeners) {
+            try {
+                listener.onRoleChange(role, leaderId, term);
+            } catch (RuntimeException e) {
+                LOG.error("{}: role listener failed", memberId, e);
+            }
+        }
+    }
+
+    RaftServer.Division division() {
+        try {
+            CompletableFuture<RaftServer> server = getServer();
+            return server.isDone() ? server.join().getDivision(getGroupId()) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}

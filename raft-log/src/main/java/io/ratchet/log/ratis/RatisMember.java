@@ -1,0 +1,273 @@
+package io.ratchet.log.ratis;
+
+import io.ratchet.log.LogApplier;
+import io.ratchet.log.LogException;
+import io.ratchet.log.LogOptions;
+import io.ratchet.log.MemberStatus;
+import io.ratchet.log.ReplicatedLog;
+import io.ratchet.log.Role;
+import io.ratchet.log.RoleListener;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.protocol.exceptions.ResourceUnavailableException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.protocol.exceptions.TimeoutIOException;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * One member of the log: a Ratis server running the {@link JournalStateMachine}, and a Ratis client through
+ * which this member's submits and reads reach the leader.
+ */
+public final class RatisMember implements ReplicatedLog {
+
+    private final LogOptions options;
+    private final RaftPeerId selfId;
+    private final RaftServer server;
+    private final RaftClient client;
+    private final JournalStateMachine stateMachine;
+    private final CommandBatcher batcher;
+    private final ExecutorService admin;
+
+    private RatisMember(LogOptions options, RaftServer server, RaftClient client, JournalStateMachine stateMachine) {
+        this.options = options;
+        this.selfId = RaftPeerId.valueOf(options.memberId());
+        this.server = server;
+        this.client = client;
+        this.stateMachine = stateMachine;
+        this.batcher = new CommandBatcher(this::send, options.maxBatchCommands(), options.maxBatchBytes(),
+                options.maxEntriesInFlight(), options.maxQueuedCommands());
+        this.admin = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ratchet-log-admin-" + options.memberId());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** See {@link ReplicatedLog#start}. */
+    public static RatisMember start(LogOptions options, LogApplier applier) throws IOException {
+        RaftGroup group = group(options);
+        JournalStateMachine stateMachine = new JournalStateMachine(options.memberId(), applier,
+                options.dataDir().resolve("journal"));
+        RaftServer server = RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(options.memberId()))
+                .setGroup(group)
+                .setStateMachine(stateMachine)
+                .setProperties(RatisProperties.server(options))
+                // Formats an empty directory, recovers an existing one.
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        server.start();
+        RaftClient client = RaftClient.newBuilder()
+                .setRaftGroup(group)
+                .setProperties(RatisProperties.client(options))
+                // Ratis's default retries without sleeping: a busy loop while there is no leader.
+                .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .build();
+        return new RatisMember(options, server, client, stateMachine);
+    }
+
+    static RaftGroup group(LogOptions options) {
+        RaftGroupId groupId = RaftGroupId.valueOf(
+                UUID.nameUUIDFromBytes(("ratchet:" + options.clusterId()).getBytes(StandardCharsets.UTF_8)));
+        List<RaftPeer> peers = options.peers().stream()
+                .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build())
+                .toList();
+        return RaftGroup.valueOf(groupId, peers);
+    }
+
+    @Override
+    public String memberId() {
+        return options.memberId();
+    }
+
+    @Override
+    public CompletableFuture<byte[]> submit(byte[] command) {
+        if (command.length > LogOptions.MAX_COMMAND_BYTES) {
+            return CompletableFuture.failedFuture(new LogException.Fatal("Expected a command of at most "
+                    + LogOptions.MAX_COMMAND_BYTES + " bytes, but it has " + command.length, null));
+        }
+        CompletableFuture<CommandBatcher.Reply> replicated = batcher.submit(command);
+        CompletableFuture<byte[]> applied = replicated.thenCompose(reply ->
+                stateMachine.awaitApplied(reply.logIndex()).thenApply(v -> reply.reply()));
+        return withDeadline(applied, "submit").whenComplete((reply, failure) -> {
+            if (failure != null) {
+                // Not yet sent? Then the batcher drops it instead of replicating a command nobody waits for.
+                replicated.completeExceptionally(failure);
+            }
+        });
+    }
+
+    private CompletableFuture<CommandBatcher.EntryReply> send(byte[] entry) {
+        return client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)))
+                .thenApply(reply -> {
+                    checkSuccess(reply);
+                    return new CommandBatcher.EntryReply(
+                            BatchFrame.decodeReplies(reply.getMessage().getContent().toByteArray()), reply.getLogIndex());
+                });
+    }
+
+    @Override
+    public CompletableFuture<byte[]> query(byte[] request) {
+        CompletableFuture<byte[]> answer = client.async()
+                .sendReadOnlyUnordered(Message.valueOf(UnsafeByteOperations.unsafeWrap(request)), selfId)
+                .thenApply(reply -> {
+                    checkSuccess(reply);
+                    return reply.getMessage().getContent().toByteArray();
+                });
+        return withDeadline(answer, "query");
+    }
+
+    private CompletableFuture<byte[]> withDeadline(CompletableFuture<byte[]> future, String what) {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        future.orTimeout(options.submitTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, failure) -> {
+            if (failure == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(translate(failure, what));
+            }
+        });
+        return result;
+    }
+
+    private static void checkSuccess(RaftClientReply reply) {
+        if (!reply.isSuccess()) {
+            throw new CompletionException(reply.getException());
+        }
+    }
+
+    /** Maps what Ratis and the JDK throw onto the typed {@link LogException}s. */
+    LogException translate(Throwable failure, String what) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof LogException e) {
+            return e;
+        }
+        String prefix = "Member " + memberId() + ": " + what + " failed: ";
+        if (cause instanceof TimeoutException || cause instanceof TimeoutIOException) {
+            return new LogException.Timeout(prefix + "not committed within " + options.submitTimeout().toMillis()
+                    + " ms (it may still commit)", cause);
+        }
+        if (cause instanceof NotLeaderException e) {
+            RaftPeer suggested = e.getSuggestedLeader();
+            return new LogException.NotLeader(prefix + cause.getMessage(),
+                    suggested == null ? null : suggested.getId().toString(), cause);
+        }
+        if (cause instanceof LeaderNotReadyException || cause instanceof LeaderSteppingDownException
+                || cause instanceof RaftRetryFailureException) {
+            return new LogException.NoLeader(prefix + cause.getMessage(), cause);
+        }
+        if (cause instanceof ResourceUnavailableException) {
+            return new LogException.Timeout(prefix + "the leader is overloaded: " + cause.getMessage(), cause);
+        }
+        if (cause instanceof AlreadyClosedException) {
+            return new LogException.Fatal(prefix + "the member is closed", cause);
+        }
+        if (cause instanceof StateMachineException || cause instanceof IllegalArgumentException) {
+            return new LogException.Fatal(prefix + cause.getMessage(), cause);
+        }
+        if (cause instanceof IOException) {
+            return new LogException.NoLeader(prefix + cause.getMessage(), cause);
+        }
+        return new LogException.Fatal(prefix + cause, cause);
+    }
+
+    @Override
+    public MemberStatus status() {
+        RaftServer.Division division = stateMachine.division();
+        if (division == null) {
+            return new MemberStatus(memberId(), Role.UNKNOWN, null, 0, -1, stateMachine.lastAppliedIndex(),
+                    stateMachine.journalBytes(), stateMachine.snapshotIndex());
+        }
+        DivisionInfo info = division.getInfo();
+        RaftPeerId leader = info.getLeaderId();
+        return new MemberStatus(memberId(), role(info), leader == null ? null : leader.toString(),
+                info.getCurrentTerm(), division.getRaftLog().getLastCommittedIndex(), stateMachine.lastAppliedIndex(),
+                stateMachine.journalBytes(), stateMachine.snapshotIndex());
+    }
+
+    private static Role role(DivisionInfo info) {
+        if (!info.isAlive()) {
+            return Role.UNKNOWN;
+        }
+        return switch (info.getCurrentRole()) {
+            case LEADER -> Role.LEADER;
+            case FOLLOWER -> Role.FOLLOWER;
+            case CANDIDATE -> Role.CANDIDATE;
+            default -> Role.UNKNOWN;
+        };
+    }
+
+    @Override
+    public void addRoleListener(RoleListener listener) {
+        stateMachine.addRoleListener(listener);
+    }
+
+    @Override
+    public CompletableFuture<Long> takeSnapshot() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                RaftClientReply reply = client.getSnapshotManagementApi(selfId)
+                        .create(true, options.submitTimeout().toMillis());
+                checkSuccess(reply);
+                return reply.getLogIndex();
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, admin).exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, "snapshot")));
+    }
+
+    /** Test and diagnostics access to the state machine's applied index waiters. */
+    CompletableFuture<Void> awaitApplied(long index) {
+        return stateMachine.awaitApplied(index);
+    }
+
+    @Override
+    public void close() {
+        batcher.close();
+        try {
+            client.close();
+        } catch (IOException | RuntimeException e) {
+            // closing anyway
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            throw new LogException.Fatal("Member " + memberId() + " did not close cleanly: " + e.getMessage(), e);
+        } finally {
+            admin.shutdownNow();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RatisMember{" + memberId() + "}";
+    }
+}
