@@ -75,6 +75,14 @@ final class BatchFrame {
         return readItems(ByteBuffer.wrap(reply), "reply");
     }
 
+    private static int readLength(ByteBuffer b, String what, String field) {
+        if (b.remaining() < 4) {
+            throw new IllegalArgumentException("Expected the " + what + "'s " + field + " (4 bytes), but only "
+                    + b.remaining() + " bytes remain");
+        }
+        return b.getInt();
+    }
+
     private static ByteBuffer checkHeader(byte[] entry) {
         if (entry.length < HEADER_BYTES || entry[0] != VERSION) {
             throw new IllegalArgumentException("Expected a batch frame of version " + VERSION + ", but got "
@@ -84,13 +92,13 @@ final class BatchFrame {
     }
 
     private static List<byte[]> readItems(ByteBuffer b, String what) {
-        int count = b.getInt();
+        int count = readLength(b, what, "item count");
         if (count < 0 || count > b.remaining() / 4) {
             throw new IllegalArgumentException("Expected a " + what + " item count, but read " + count);
         }
         List<byte[]> items = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            int length = b.getInt();
+            int length = readLength(b, what, "length of item " + i);
             if (length < 0 || length > b.remaining()) {
                 throw new IllegalArgumentException("Expected " + what + " item " + i + " to fit, but its length is "
                         + length + " with " + b.remaining() + " bytes left");

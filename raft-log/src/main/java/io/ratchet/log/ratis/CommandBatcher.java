@@ -36,6 +36,8 @@ final class CommandBatcher {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int inFlight;
     private boolean closed;
+    /** Drain requests not yet served: only one thread drains at a time, and completions never recurse. */
+    private final java.util.concurrent.atomic.AtomicInteger drainRequests = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param sender sends one encoded entry and completes with its replies; it must always complete
@@ -78,6 +80,17 @@ final class CommandBatcher {
     }
 
     private void drain() {
+        if (drainRequests.getAndIncrement() != 0) {
+            return; // the thread draining now will loop once more for this request
+        }
+        int missed = 1;
+        do {
+            sendWhatIsReady();
+            missed = drainRequests.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void sendWhatIsReady() {
         while (true) {
             List<Pending> batch = nextBatch();
             if (batch == null) {

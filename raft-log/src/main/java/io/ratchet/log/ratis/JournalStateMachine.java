@@ -161,6 +161,8 @@ final class JournalStateMachine extends BaseStateMachine {
         byte[] stamped;
         try {
             stamped = BatchFrame.stamp(request.getMessage().getContent().toByteArray(), System.currentTimeMillis());
+            // Refuse a malformed entry here, on the leader: once committed it would fail on every member.
+            BatchFrame.decodeEntry(stamped);
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }

@@ -20,13 +20,14 @@ import java.util.zip.CheckedOutputStream;
  * <pre>
  *   0         8        12      20      28            36             44               52            60          64
  *   +---------+--------+-------+-------+-------------+--------------+----------------+-------------+-----------+--------+
- *   | RCHSNAP | format | term  | index | timestampMs | journalIndex | journalPosition| imageLength | imageCrc  | image  |
+ *   | RCHSNAP | format | term  | index | timestampMs | journalIndex | journalPosition| imageLength | crc32c    | image  |
  *   | 8 bytes | int32  | int64 | int64 | int64       | int64        | int64          | int64       | int32     | ...    |
  *   +---------+--------+-------+-------+-------------+--------------+----------------+-------------+-----------+--------+
  * </pre>
  *
- * A file is written under a temporary name, fsynced and renamed, so a crash never leaves a half snapshot under
- * the final name.
+ * The checksum covers the image and then header bytes 0..60, so a flipped bit in the manifest is caught too. A file
+ * is written under a temporary name, fsynced, renamed, and its directory fsynced, so a crash never leaves a half
+ * snapshot under the final name, nor loses the rename once Ratis may have purged its log up to it.
  */
 public final class SnapshotStore {
 
@@ -52,6 +53,19 @@ public final class SnapshotStore {
 
     public static void write(Path target, SnapshotManifest manifest, ImageWriter image) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            writeTmp(tmp, manifest, image);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel directory = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+            directory.force(true);
+        }
+    }
+
+    private static void writeTmp(Path tmp, SnapshotManifest manifest, ImageWriter image) throws IOException {
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             channel.position(HEADER_BYTES);
@@ -71,14 +85,13 @@ public final class SnapshotStore {
                         .putLong(manifest.timestampMs())
                         .putLong(manifest.journalIndex())
                         .putLong(manifest.journalPosition())
-                        .putLong(imageLength)
-                        .putInt((int) crc.getValue())
-                        .flip();
+                        .putLong(imageLength);
+                crc.update(header.array(), 0, HEADER_BYTES - 4);
+                header.putInt((int) crc.getValue()).flip();
                 channel.write(header, 0);
                 channel.force(true);
             }
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     public static Loaded read(Path file) throws IOException {
@@ -100,13 +113,14 @@ public final class SnapshotStore {
         long imageLength = h.getLong();
         int expectedCrc = h.getInt();
         if (imageLength != all.length - HEADER_BYTES) {
-            throw new IOException("Snapshot " + file + " is truncated: expected image of " + imageLength
+            throw new IOException("Snapshot " + file + " has the wrong size: expected an image of " + imageLength
                     + " bytes, but found " + (all.length - HEADER_BYTES));
         }
         CRC32C crc = new CRC32C();
         crc.update(all, HEADER_BYTES, (int) imageLength);
+        crc.update(all, 0, HEADER_BYTES - 4);
         if ((int) crc.getValue() != expectedCrc) {
-            throw new IOException("Snapshot " + file + " is corrupt: image checksum mismatch");
+            throw new IOException("Snapshot " + file + " is corrupt: checksum mismatch");
         }
         byte[] image = java.util.Arrays.copyOfRange(all, HEADER_BYTES, all.length);
         return new Loaded(manifest, image);

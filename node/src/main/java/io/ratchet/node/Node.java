@@ -1,0 +1,63 @@
+package io.ratchet.node;
+
+import io.ratchet.log.ReplicatedLog;
+import io.ratchet.node.config.NodeConfig;
+import io.ratchet.node.http.AdminRoutes;
+import io.ratchet.node.http.HttpVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running node: the replicated log member, Vert.x and the HTTP API, started and stopped together. */
+public final class Node implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+    private final NodeConfig config;
+    private final ReplicatedLog log;
+    private final Vertx vertx;
+
+    private Node(NodeConfig config, ReplicatedLog log, Vertx vertx) {
+        this.config = config;
+        this.log = log;
+        this.vertx = vertx;
+    }
+
+    /** Recovers the log from disk, joins the group and serves HTTP; blocks until the server listens. */
+    public static Node start(NodeConfig config) throws IOException {
+        ReplicatedLog log = ReplicatedLog.start(config.log(), new NodeApplier());
+        Vertx vertx = Vertx.vertx();
+        try {
+            vertx.deployVerticle(
+                    () -> new HttpVerticle(config.self(), config.httpBodyLimitBytes(), List.of(new AdminRoutes(log))),
+                    new DeploymentOptions().setInstances(config.httpInstances())).await();
+        } catch (RuntimeException e) {
+            vertx.close().await();
+            log.close();
+            throw new IOException("Cannot serve HTTP on " + config.self().httpUrl() + ": " + e.getMessage(), e);
+        }
+        LOG.info("Node {} serving {} (raft {}:{}, data {})", config.nodeId(), config.self().httpUrl(),
+                config.self().host(), config.self().raftPort(), config.self().dataDir());
+        return new Node(config, log, vertx);
+    }
+
+    public ReplicatedLog log() {
+        return log;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().await();
+        } finally {
+            log.close();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.ratchet.node.http;
+
+import io.ratchet.node.config.NodeAddress;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+
+/** One HTTP server on the node's HTTP port: body limits, JSON errors for unknown paths, and the mounted APIs. */
+public final class HttpVerticle extends VerticleBase {
+
+    /** A group of routes mounted on the node's router. */
+    public interface Routes {
+        void mount(Router router);
+    }
+
+    private final NodeAddress self;
+    private final long bodyLimitBytes;
+    private final List<Routes> routes;
+
+    public HttpVerticle(NodeAddress self, long bodyLimitBytes, List<Routes> routes) {
+        this.self = self;
+        this.bodyLimitBytes = bodyLimitBytes;
+        this.routes = List.copyOf(routes);
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
+        routes.forEach(r -> r.mount(router));
+        router.errorHandler(404, ctx -> ApiErrors.send(ctx, 404, "path",
+                "No endpoint " + ctx.request().method() + " " + ctx.request().path()));
+        router.errorHandler(405, ctx -> ApiErrors.send(ctx, 405, "method",
+                "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path()));
+        router.errorHandler(413, ctx -> ApiErrors.send(ctx, 413, "body",
+                "Request body larger than " + bodyLimitBytes + " bytes"));
+        return vertx.createHttpServer().requestHandler(router).listen(self.httpPort(), self.host());
+    }
+}

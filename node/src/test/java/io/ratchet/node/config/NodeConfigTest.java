@@ -1,0 +1,77 @@
+package io.ratchet.node.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reading cluster.conf: the shipped defaults, flag overrides, path resolution and refused configurations. */
+class NodeConfigTest {
+
+    private static final Path SHIPPED = Path.of("..", "cluster.conf");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReadTheShippedClusterConf() {
+        NodeConfig config = NodeConfig.load(SHIPPED, "n2", Map.of());
+
+        assertThat(config.nodes()).extracting(NodeAddress::id).containsExactly("n1", "n2", "n3");
+        assertThat(config.nodes()).extracting(NodeAddress::httpPort).containsExactly(36789, 36790, 36791);
+        assertThat(config.self().dataDir()).isEqualTo(SHIPPED.toAbsolutePath().getParent().resolve("var/data/n2").normalize());
+        assertThat(config.log().memberId()).isEqualTo("n2");
+        assertThat(config.log().peers()).hasSize(3);
+        assertThat(config.log().electionTimeoutMin()).isLessThan(config.log().electionTimeoutMax());
+        assertThat(config.retainFinished()).isEqualTo(Duration.ofDays(7));
+    }
+
+    @Test
+    void shouldLetFlagsOverrideAnyKeyPerNode() {
+        NodeConfig config = NodeConfig.load(SHIPPED, "n1", Map.of(
+                "ratchet.nodes.n1.http-port", "4000",
+                "ratchet.raft.election-timeout-min", "800ms",
+                "ratchet.batching.max-bytes", "64KiB"));
+
+        assertThat(config.self().httpPort()).isEqualTo(4000);
+        assertThat(config.log().electionTimeoutMin()).isEqualTo(Duration.ofMillis(800));
+        assertThat(config.log().maxBatchBytes()).isEqualTo(64 * 1024);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownNodeNamingTheKnownOnes() {
+        assertThatThrownBy(() -> NodeConfig.load(SHIPPED, "n9", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("n9").hasMessageContaining("[n1, n2, n3]");
+    }
+
+    @Test
+    void shouldRefuseTwoNodesOnOnePort() {
+        assertThatThrownBy(() -> NodeConfig.load(SHIPPED, "n1", Map.of("ratchet.nodes.n2.http-port", "36789")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("127.0.0.1:36789");
+    }
+
+    @Test
+    void shouldNameTheKeyThatIsMissingOrMistyped() throws Exception {
+        Path file = dir.resolve("bad.conf");
+        Files.writeString(file, "include file(\"" + SHIPPED.toAbsolutePath() + "\")\n"
+                + "ratchet.raft.election-timeout-min = soon\n");
+
+        assertThatThrownBy(() -> NodeConfig.load(file, "n1", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("election-timeout-min");
+    }
+
+    @Test
+    void shouldRefuseElectionTimeoutsInTheWrongOrder() {
+        assertThatThrownBy(() -> NodeConfig.load(SHIPPED, "n1", Map.of("ratchet.raft.election-timeout-min", "5s")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("electionTimeoutMin");
+    }
+}
