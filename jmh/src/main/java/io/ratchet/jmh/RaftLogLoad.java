@@ -53,9 +53,14 @@ public final class RaftLogLoad {
     }
 
     private static void throughput(Path dir, int submitters, int seconds, int payloadBytes) throws Exception {
-        try (LogTestCluster cluster = LogTestCluster.ofThree(dir, CountingApplier::new)) {
-            cluster.awaitLeader(Duration.ofSeconds(60));
-            List<ReplicatedLog> members = cluster.running();
+        int entriesInFlight = Integer.getInteger("load.entriesInFlight", 4);
+        try (LogTestCluster<CountingApplier> cluster = LogTestCluster.ofThree(dir,
+                o -> o.withBatching(o.maxBatchCommands(), o.maxBatchBytes(), entriesInFlight, o.maxQueuedCommands()),
+                CountingApplier::new)) {
+            String leader = cluster.awaitLeader(Duration.ofSeconds(60));
+            // -Dload.leaderOnly=true: every submit on the leader, no forwarding hop
+            List<ReplicatedLog> members = Boolean.getBoolean("load.leaderOnly")
+                    ? List.of(cluster.member(leader)) : cluster.running();
             byte[] payload = new byte[payloadBytes];
             // warm-up: a third of the run, not recorded
             run(members, submitters, Math.max(5, seconds / 3), payload, new Recorder(3));
@@ -65,6 +70,8 @@ public final class RaftLogLoad {
             double elapsed = (System.nanoTime() - started) / 1e9;
             Histogram h = recorder.getIntervalHistogram();
             long entries = members.get(0).status().appliedIndex();
+            System.out.printf(Locale.ROOT, "entriesInFlight=%d leaderOnly=%b ", entriesInFlight,
+                    Boolean.getBoolean("load.leaderOnly"));
             System.out.printf(Locale.ROOT, "submitters=%d payload=%dB commands=%d seconds=%.1f rate=%.0f/s "
                             + "p50=%.1fms p99=%.1fms p999=%.1fms max=%.1fms raftIndex=%d%n",
                     submitters, payloadBytes, done, elapsed, done / elapsed, h.getValueAtPercentile(50) / 1e3,
@@ -103,7 +110,7 @@ public final class RaftLogLoad {
     }
 
     private static void restart(Path dir, int entries) throws Exception {
-        LogTestCluster cluster = LogTestCluster.ofThree(dir, o -> o.withSnapshots(Long.MAX_VALUE / 2, 2),
+        LogTestCluster<CountingApplier> cluster = LogTestCluster.ofThree(dir, o -> o.withSnapshots(Long.MAX_VALUE / 2, 2),
                 CountingApplier::new);
         try {
             cluster.awaitLeader(Duration.ofSeconds(60));

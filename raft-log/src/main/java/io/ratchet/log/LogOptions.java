@@ -72,7 +72,7 @@ public record LogOptions(
     public static LogOptions defaults(String clusterId, String memberId, List<Peer> peers, Path dataDir) {
         return new LogOptions(clusterId, memberId, peers, dataDir,
                 Duration.ofMillis(600), Duration.ofMillis(1200), Duration.ofSeconds(3), Duration.ofSeconds(10),
-                10_000, 2, 1_000, 1024 * 1024, 4, 100_000, 32L << 20);
+                10_000, 2, 1_000, 1024 * 1024, 1, 100_000, 32L << 20);
     }
 
     public LogOptions withElectionTimeout(Duration min, Duration max) {

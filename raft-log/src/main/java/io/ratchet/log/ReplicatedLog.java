@@ -26,9 +26,10 @@ public interface ReplicatedLog extends AutoCloseable {
 
     /**
      * Replicates one command. Commands submitted while earlier entries are in flight are grouped into the
-     * next Raft entry. The future completes with the reply {@link LogApplier#apply} returned, once the command
-     * is committed by a majority <em>and applied on this member</em> (so a read on this member afterwards sees
-     * it), or fails with a {@link LogException}.
+     * next Raft entry. The future completes with the reply {@link LogApplier#apply} returned on the leader, once
+     * the command is committed by a majority and applied there, or fails with a {@link LogException}. A follower
+     * applies it moments later; {@link #query} (linearizable) waits for that, so a read after a completed submit
+     * sees it on any member.
      */
     CompletableFuture<byte[]> submit(byte[] command);
 

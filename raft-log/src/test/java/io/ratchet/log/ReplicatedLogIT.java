@@ -32,7 +32,7 @@ class ReplicatedLogIT {
 
     @Test
     void shouldApplyIdenticalCommandsOnEveryMemberWithManyInFlight() throws Exception {
-        try (LogTestCluster cluster = LogTestCluster.ofThree(dir)) {
+        try (LogTestCluster<DigestApplier> cluster = LogTestCluster.ofThree(dir)) {
             cluster.awaitLeader();
 
             // when: 10,000 commands, 500 in flight, spread over all three members
@@ -59,7 +59,7 @@ class ReplicatedLogIT {
 
     @Test
     void shouldElectNewLeaderQuicklyAndKeepEveryAcknowledgedCommandWhenLeaderIsClosed() throws Exception {
-        try (LogTestCluster cluster = LogTestCluster.ofThree(dir)) {
+        try (LogTestCluster<DigestApplier> cluster = LogTestCluster.ofThree(dir)) {
             String leader = cluster.awaitLeader();
             List<String> followers = cluster.ids().stream().filter(id -> !id.equals(leader)).toList();
 
@@ -120,7 +120,7 @@ class ReplicatedLogIT {
 
     @Test
     void shouldCatchUpBySnapshotInstallWhenLogWasPurged() throws Exception {
-        try (LogTestCluster cluster = LogTestCluster.ofThree(dir,
+        try (LogTestCluster<DigestApplier> cluster = LogTestCluster.ofThree(dir,
                 o -> o.withSnapshots(1_000_000, 2).withLogSegmentBytes(3L << 20))) {
             String leader = cluster.awaitLeader();
             submitAll(cluster, "before-", 1_000, 100);
@@ -156,7 +156,7 @@ class ReplicatedLogIT {
         Map<String, String> before;
         Map<String, String> live;
         Map<String, Long> appliedBefore = new java.util.HashMap<>();
-        LogTestCluster cluster = LogTestCluster.ofThree(dir, o -> o.withSnapshots(100, 2));
+        LogTestCluster<DigestApplier> cluster = LogTestCluster.ofThree(dir, o -> o.withSnapshots(100, 2));
         try {
             cluster.awaitLeader();
             submitAll(cluster, "live-", 3_000, 200);
@@ -197,7 +197,7 @@ class ReplicatedLogIT {
 
     @Test
     void shouldRecoverCommittedEntriesWhenJournalTailIsCorrupt() throws Exception {
-        try (LogTestCluster cluster = LogTestCluster.ofThree(dir)) {
+        try (LogTestCluster<DigestApplier> cluster = LogTestCluster.ofThree(dir)) {
             String leader = cluster.awaitLeader();
             submitAll(cluster, "ok-", 500, 50);
             // a marker command, which will be the last record of every journal
@@ -228,13 +228,13 @@ class ReplicatedLogIT {
         }
     }
 
-    static void awaitEqualAppliedIndexes(LogTestCluster cluster) {
+    static void awaitEqualAppliedIndexes(LogTestCluster<?> cluster) {
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 cluster.running().stream().map(m -> m.status().appliedIndex()).distinct().count() == 1);
     }
 
     /** Submits {@code n} commands spread over the running members, at most {@code inFlight} at a time. */
-    static List<CompletableFuture<byte[]>> submitAll(LogTestCluster cluster, String prefix, int n, int inFlight)
+    static List<CompletableFuture<byte[]>> submitAll(LogTestCluster<?> cluster, String prefix, int n, int inFlight)
             throws Exception {
         Semaphore permits = new Semaphore(inFlight);
         List<ReplicatedLog> members = cluster.running();

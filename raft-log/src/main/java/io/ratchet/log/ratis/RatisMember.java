@@ -113,9 +113,7 @@ public final class RatisMember implements ReplicatedLog {
                     + LogOptions.MAX_COMMAND_BYTES + " bytes, but it has " + command.length, null));
         }
         CompletableFuture<CommandBatcher.Reply> replicated = batcher.submit(command);
-        CompletableFuture<byte[]> applied = replicated.thenCompose(reply ->
-                stateMachine.awaitApplied(reply.logIndex()).thenApply(v -> reply.reply()));
-        return withDeadline(applied, "submit").whenComplete((reply, failure) -> {
+        return withDeadline(replicated.thenApply(CommandBatcher.Reply::reply), "submit").whenComplete((reply, failure) -> {
             if (failure != null) {
                 // Not yet sent? Then the batcher drops it instead of replicating a command nobody waits for.
                 replicated.completeExceptionally(failure);
@@ -242,11 +240,6 @@ public final class RatisMember implements ReplicatedLog {
                 throw new CompletionException(e);
             }
         }, admin).exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, "snapshot")));
-    }
-
-    /** Test and diagnostics access to the state machine's applied index waiters. */
-    CompletableFuture<Void> awaitApplied(long index) {
-        return stateMachine.awaitApplied(index);
     }
 
     @Override

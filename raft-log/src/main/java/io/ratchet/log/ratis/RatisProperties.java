@@ -45,7 +45,7 @@ final class RatisProperties {
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, options.snapshotsRetained());
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         // Commit-index metadata entries cost a Raft entry each (~25% more entries, STACK.md §2); a restarted member
-        // learns the commit index from the leader instead.
+        // learns the commit index from the leader instead, and a follower with its next append or heartbeat.
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         RaftServerConfigKeys.Log.setPurgeGap(p, 1);
         return p;

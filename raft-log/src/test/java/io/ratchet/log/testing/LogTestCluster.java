@@ -2,6 +2,7 @@ package io.ratchet.log.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.ratchet.log.LogApplier;
 import io.ratchet.log.LogOptions;
 import io.ratchet.log.MemberStatus;
 import io.ratchet.log.Peer;
@@ -21,20 +22,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
- * Three raft-log members in one JVM over real gRPC sockets on 127.0.0.1 (ports chosen at run time), each with a
- * {@link DigestApplier}, to be stopped, restarted and compared.
+ * Three raft-log members in one JVM over real gRPC sockets on 127.0.0.1 (ports chosen at run time), each with its
+ * own applier (a {@link DigestApplier} unless told otherwise), to be stopped, restarted and compared. An applier's
+ * digest is what its {@link LogApplier#query} answers to an empty request.
  */
-public final class LogTestCluster implements AutoCloseable {
+public final class LogTestCluster<A extends LogApplier> implements AutoCloseable {
 
     private final Map<String, LogOptions> options = new LinkedHashMap<>();
-    private final Map<String, DigestApplier> appliers = new LinkedHashMap<>();
+    private final Map<String, A> appliers = new LinkedHashMap<>();
     private final Map<String, ReplicatedLog> members = new LinkedHashMap<>();
+    private final Supplier<A> newApplier;
 
-    private LogTestCluster(Path dir, UnaryOperator<LogOptions> customize) {
+    private LogTestCluster(Path dir, UnaryOperator<LogOptions> customize, Supplier<A> newApplier) {
+        this.newApplier = newApplier;
         List<Peer> peers = List.of(
                 new Peer("m1", "127.0.0.1", FreePorts.next()),
                 new Peer("m2", "127.0.0.1", FreePorts.next()),
@@ -44,13 +49,18 @@ public final class LogTestCluster implements AutoCloseable {
         }
     }
 
-    /** Starts three members in {@code dir}. */
-    public static LogTestCluster ofThree(Path dir) {
+    /** Starts three members in {@code dir}, each with a {@link DigestApplier}. */
+    public static LogTestCluster<DigestApplier> ofThree(Path dir) {
         return ofThree(dir, UnaryOperator.identity());
     }
 
-    public static LogTestCluster ofThree(Path dir, UnaryOperator<LogOptions> customize) {
-        LogTestCluster cluster = new LogTestCluster(dir, customize);
+    public static LogTestCluster<DigestApplier> ofThree(Path dir, UnaryOperator<LogOptions> customize) {
+        return ofThree(dir, customize, DigestApplier::new);
+    }
+
+    public static <A extends LogApplier> LogTestCluster<A> ofThree(Path dir, UnaryOperator<LogOptions> customize,
+                                                                  Supplier<A> newApplier) {
+        LogTestCluster<A> cluster = new LogTestCluster<>(dir, customize, newApplier);
         cluster.options.keySet().forEach(cluster::start);
         return cluster;
     }
@@ -64,7 +74,7 @@ public final class LogTestCluster implements AutoCloseable {
         if (members.containsKey(id)) {
             throw new IllegalStateException("Member " + id + " is already running");
         }
-        DigestApplier applier = new DigestApplier();
+        A applier = newApplier.get();
         try {
             members.put(id, ReplicatedLog.start(options.get(id), applier));
         } catch (IOException e) {
@@ -93,7 +103,7 @@ public final class LogTestCluster implements AutoCloseable {
         return List.copyOf(members.values());
     }
 
-    public DigestApplier applier(String id) {
+    public A applier(String id) {
         return appliers.get(id);
     }
 
@@ -125,13 +135,17 @@ public final class LogTestCluster implements AutoCloseable {
     /** Waits until every running member has applied the same number of commands, then returns their digests. */
     public Map<String, String> awaitConvergedDigests(Duration within) {
         await().atMost(within).pollInterval(Duration.ofMillis(50)).until(() ->
-                members.keySet().stream().map(id -> appliers.get(id).digest()).distinct().count() == 1);
+                members.keySet().stream().map(this::digest).distinct().count() == 1);
         return digests();
     }
 
     public Map<String, String> digests() {
-        return members.keySet().stream().collect(Collectors.toMap(id -> id, id -> appliers.get(id).digest(),
-                (a, b) -> a, LinkedHashMap::new));
+        return members.keySet().stream().collect(Collectors.toMap(id -> id, this::digest, (a, b) -> a,
+                LinkedHashMap::new));
+    }
+
+    private String digest(String id) {
+        return new String(appliers.get(id).query(new byte[0]), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     public String describe() {
