@@ -53,9 +53,10 @@ public final class RaftLogLoad {
     }
 
     private static void throughput(Path dir, int submitters, int seconds, int payloadBytes) throws Exception {
-        int entriesInFlight = Integer.getInteger("load.entriesInFlight", 4);
-        try (LogTestCluster<CountingApplier> cluster = LogTestCluster.ofThree(dir,
-                o -> o.withBatching(o.maxBatchCommands(), o.maxBatchBytes(), entriesInFlight, o.maxQueuedCommands()),
+        // -Dload.entriesInFlight=N overrides the default of LogOptions
+        Integer entriesInFlight = Integer.getInteger("load.entriesInFlight");
+        try (LogTestCluster<CountingApplier> cluster = LogTestCluster.ofThree(dir, o -> entriesInFlight == null ? o
+                        : o.withBatching(o.maxBatchCommands(), o.maxBatchBytes(), entriesInFlight, o.maxQueuedCommands()),
                 CountingApplier::new)) {
             String leader = cluster.awaitLeader(Duration.ofSeconds(60));
             // -Dload.leaderOnly=true: every submit on the leader, no forwarding hop
@@ -70,8 +71,8 @@ public final class RaftLogLoad {
             double elapsed = (System.nanoTime() - started) / 1e9;
             Histogram h = recorder.getIntervalHistogram();
             long entries = members.get(0).status().appliedIndex();
-            System.out.printf(Locale.ROOT, "entriesInFlight=%d leaderOnly=%b ", entriesInFlight,
-                    Boolean.getBoolean("load.leaderOnly"));
+            System.out.printf(Locale.ROOT, "entriesInFlight=%d leaderOnly=%b ",
+                    cluster.options(leader).maxEntriesInFlight(), Boolean.getBoolean("load.leaderOnly"));
             System.out.printf(Locale.ROOT, "submitters=%d payload=%dB commands=%d seconds=%.1f rate=%.0f/s "
                             + "p50=%.1fms p99=%.1fms p999=%.1fms max=%.1fms raftIndex=%d%n",
                     submitters, payloadBytes, done, elapsed, done / elapsed, h.getValueAtPercentile(50) / 1e3,

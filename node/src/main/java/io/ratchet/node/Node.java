@@ -2,7 +2,10 @@ package io.ratchet.node;
 
 import io.ratchet.log.ReplicatedLog;
 import io.ratchet.node.config.NodeConfig;
+import io.ratchet.node.engine.TransactionEngine;
 import io.ratchet.node.http.AdminRoutes;
+import io.ratchet.node.http.DtmApi;
+import io.ratchet.node.model.TransactionStore;
 import io.ratchet.node.http.HttpVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -28,11 +31,20 @@ public final class Node implements AutoCloseable {
 
     /** Recovers the log from disk, joins the group and serves HTTP; blocks until the server listens. */
     public static Node start(NodeConfig config) throws IOException {
-        ReplicatedLog log = ReplicatedLog.start(config.log(), new NodeApplier());
+        TransactionStore store = new TransactionStore();
+        NodeApplier applier = new NodeApplier(store);
+        DtmApi.ResultWaitersHandle waiters = new DtmApi.ResultWaitersHandle();
+        applier.addListener(waiters.listener());
+        ReplicatedLog log = ReplicatedLog.start(config.log(), applier);
         Vertx vertx = Vertx.vertx();
         try {
+            TransactionEngine engine = new TransactionEngine(log, store, config.maxConcurrentBranchCalls(),
+                    System::currentTimeMillis);
+            vertx.deployVerticle(engine).await();
+            applier.addListener(engine::onApplied);
             vertx.deployVerticle(
-                    () -> new HttpVerticle(config.self(), config.httpBodyLimitBytes(), List.of(new AdminRoutes(log))),
+                    () -> new HttpVerticle(config.self(), config.httpBodyLimitBytes(),
+                            List.of(new AdminRoutes(log), new DtmApi(log, store, waiters))),
                     new DeploymentOptions().setInstances(config.httpInstances())).await();
         } catch (RuntimeException e) {
             vertx.close().await();

@@ -2,25 +2,58 @@ package io.ratchet.node;
 
 import io.ratchet.log.LogApplier;
 import io.ratchet.log.LogEntry;
+import io.ratchet.node.model.ApplyListener;
+import io.ratchet.node.model.ApplyReply;
+import io.ratchet.node.model.Command;
+import io.ratchet.node.model.CommandCodec;
+import io.ratchet.node.model.Outcome;
+import io.ratchet.node.model.TransactionStore;
+import io.ratchet.node.model.Transitions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/**
- * The node's state machine. The transaction model (commands, {@code TransactionStore}) is not built yet — it
- * arrives with the saga issue — so no node code submits commands today: this applier answers any command it is
- * given as unknown, and its snapshot image is only a format version.
- */
+/** The node's state machine: decodes each committed command, applies it with {@link Transitions}, keeps the store. */
 final class NodeApplier implements LogApplier {
 
-    private static final int IMAGE_VERSION = 0;
+    private static final Logger LOG = LoggerFactory.getLogger(NodeApplier.class);
+    private static final int IMAGE_VERSION = 1;
+
+    private final TransactionStore store;
+    private final List<ApplyListener> listeners = new CopyOnWriteArrayList<>();
+
+    NodeApplier(TransactionStore store) {
+        this.store = store;
+    }
+
+    void addListener(ApplyListener listener) {
+        listeners.add(listener);
+    }
 
     @Override
     public byte[] apply(LogEntry entry) {
-        return ("unknown command at index " + entry.index() + " slot " + entry.slot()).getBytes(StandardCharsets.UTF_8);
+        Command command;
+        try {
+            command = CommandCodec.decode(entry.payload());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Refusing an undecodable command at index {}: {}", entry.index(), e.getMessage());
+            return ApplyReply.undecodable(e.getMessage()).encode();
+        }
+        Outcome outcome = Transitions.apply(store.get(command.gid()), command, entry.timestampMs());
+        if (outcome instanceof Outcome.Accepted accepted) {
+            store.put(accepted.after());
+            for (ApplyListener listener : listeners) {
+                listener.onApplied(accepted.after(), accepted.events());
+            }
+        }
+        return ApplyReply.of(outcome).encode();
     }
 
+    /** Reads go to the store directly; a query through the log is only the linearizable barrier before them. */
     @Override
     public byte[] query(byte[] request) {
         return new byte[0];
@@ -29,13 +62,19 @@ final class NodeApplier implements LogApplier {
     @Override
     public void writeSnapshot(OutputStream out) throws IOException {
         out.write(IMAGE_VERSION);
+        store.writeTo(out);
     }
 
     @Override
     public void restore(InputStream in) throws IOException {
         int version = in.read();
+        if (version == 0) {
+            store.readFrom(InputStream.nullInputStream()); // images of the foundation release held no transactions
+            return;
+        }
         if (version != IMAGE_VERSION) {
             throw new IOException("Expected node image version " + IMAGE_VERSION + ", but found " + version);
         }
+        store.readFrom(in);
     }
 }

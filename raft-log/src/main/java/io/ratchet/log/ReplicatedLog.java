@@ -43,6 +43,7 @@ public interface ReplicatedLog extends AutoCloseable {
     /** Role, leader, term and indexes as this member sees them now. */
     MemberStatus status();
 
+    /** Registers a listener; it hears the latest role change at once (if any), then every later one. */
     void addRoleListener(RoleListener listener);
 
     /** Takes a snapshot now (Ratis may then purge its log up to it); completes with the snapshot's index. */

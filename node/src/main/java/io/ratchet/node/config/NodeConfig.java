@@ -16,7 +16,8 @@ import java.util.Set;
 /**
  * One node's view of {@code cluster.conf}: the cluster, this node, and the settings of its parts.
  *
- * @param retainFinished how long finished transactions stay queryable before compaction
+ * @param retainFinished           how long finished transactions stay queryable before compaction
+ * @param maxConcurrentBranchCalls  branch calls the engine makes at once, over all transactions
  */
 public record NodeConfig(
         Path configFile,
@@ -26,7 +27,8 @@ public record NodeConfig(
         LogOptions log,
         int httpInstances,
         long httpBodyLimitBytes,
-        Duration retainFinished) {
+        Duration retainFinished,
+        int maxConcurrentBranchCalls) {
 
     public NodeConfig {
         nodes = List.copyOf(nodes);
@@ -95,7 +97,8 @@ public record NodeConfig(
             throw new ConfigException("Invalid raft, batching or snapshot settings: " + e.getMessage(), e);
         }
         return new NodeConfig(file, clusterId, nodeId, nodes, log, c.getInt("http.instances"),
-                c.getBytes("http.body-limit"), c.getDuration("retention.finished-transactions"));
+                c.getBytes("http.body-limit"), c.getDuration("retention.finished-transactions"),
+                c.getInt("engine.max-concurrent-branch-calls"));
     }
 
     private static int port(Config n, String key, String id) {

@@ -67,6 +67,10 @@ final class JournalStateMachine extends BaseStateMachine {
     /** The leader timestamp of the last applied entry: applied timestamps never go backwards. */
     private volatile long lastTimestampMs;
     private volatile long snapshotIndex = -1;
+    private RoleEvent lastRoleEvent;
+    /** Refreshed on the apply thread now and then, so status() never touches the disk. */
+    private volatile long journalBytes;
+    private long appliesSinceSizeCheck;
 
     JournalStateMachine(String memberId, LogApplier applier, Path journalDir) {
         this.memberId = memberId;
@@ -98,6 +102,7 @@ final class JournalStateMachine extends BaseStateMachine {
             positionHint = manifest.journalPosition();
         }
         Journal.ReplayResult result = journal.replay(afterIndex, positionHint, this::applyReplayed);
+        journalBytes = journal.bytes();
         LOG.info("{}: recovered to index {} (snapshot {}, {} journal records replayed) in {} ms", memberId,
                 lastAppliedIndex(), afterIndex, result.replayed(), (System.nanoTime() - started) / 1_000_000);
     }
@@ -193,6 +198,10 @@ final class JournalStateMachine extends BaseStateMachine {
             replies.add(reply == null ? new byte[0] : reply);
         }
         lastTimestampMs = timestampMs;
+        if (++appliesSinceSizeCheck >= 1024 || journalBytes == 0) {
+            appliesSinceSizeCheck = 0;
+            journalBytes = journal.bytes();
+        }
         updateLastAppliedTermIndex(proto.getTerm(), index);
         completeWaiters(index);
         return CompletableFuture.completedFuture(Message.valueOf(
@@ -274,6 +283,7 @@ final class JournalStateMachine extends BaseStateMachine {
         MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), applied));
         snapshotIndex = applied.getIndex();
+        journalBytes = journal.bytes();
         LOG.info("{}: snapshot at index {} written in {} ms", memberId, applied.getIndex(),
                 (System.nanoTime() - started) / 1_000_000);
         return applied.getIndex();
@@ -284,14 +294,24 @@ final class JournalStateMachine extends BaseStateMachine {
     }
 
     long journalBytes() {
-        Journal j = journal;
-        return j == null ? 0 : j.bytes();
+        return journalBytes;
     }
 
     // ---- role events -----------------------------------------------------------------------------------------
 
+    /** Registers a listener and tells it the latest role event at once, so a late listener misses nothing. */
     void addRoleListener(RoleListener listener) {
-        listeners.add(listener);
+        RoleEvent last;
+        synchronized (listeners) {
+            listeners.add(listener);
+            last = lastRoleEvent;
+        }
+        if (last != null) {
+            listener.onRoleChange(last.role(), last.leaderId(), last.term());
+        }
+    }
+
+    private record RoleEvent(Role role, String leaderId, long term) {
     }
 
     @Override
@@ -323,7 +343,12 @@ final class JournalStateMachine extends BaseStateMachine {
         RaftServer.Division division = division();
         long term = division == null ? 0 : division.getInfo().getCurrentTerm();
         LOG.info("{}: role {} (leader {}, term {})", memberId, role, leaderId, term);
-        for (RoleListener listener : listeners) {
+        List<RoleListener> current;
+        synchronized (listeners) {
+            lastRoleEvent = new RoleEvent(role, leaderId, term);
+            current = List.copyOf(listeners);
+        }
+        for (RoleListener listener : current) {
             try {
                 listener.onRoleChange(role, leaderId, term);
             } catch (RuntimeException e) {

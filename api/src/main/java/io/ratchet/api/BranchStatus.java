@@ -1,0 +1,14 @@
+package io.ratchet.api;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** The status of one branch row. */
+public enum BranchStatus {
+    PREPARED, SUCCEED, FAILED;
+
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

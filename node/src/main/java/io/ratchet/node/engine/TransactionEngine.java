@@ -1,0 +1,265 @@
+package io.ratchet.node.engine;
+
+import io.ratchet.api.GlobalStatus;
+import io.ratchet.log.LogException;
+import io.ratchet.log.ReplicatedLog;
+import io.ratchet.log.Role;
+import io.ratchet.node.model.Branch;
+import io.ratchet.node.model.Command;
+import io.ratchet.node.model.CommandCodec;
+import io.ratchet.node.model.Event;
+import io.ratchet.node.model.GlobalTransaction;
+import io.ratchet.node.model.TransactionStore;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Drives transactions while this node leads: on every applied change and every due time it asks the
+ * {@link SagaPlanner} what to call, calls it (at most {@code maxConcurrentCalls} at once), and submits each answer
+ * as a {@link Command.ReportBranch}. One verticle instance: all its state lives on one event loop, without locks.
+ * Timers, the due queue and in-flight calls are leader-local and rebuilt from the store on becoming leader.
+ */
+public final class TransactionEngine extends VerticleBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionEngine.class);
+    /** How soon to try again when an answer could not be recorded (no leader, timeout). */
+    private static final long REPORT_RETRY_MS = 1_000;
+
+    private final ReplicatedLog log;
+    private final TransactionStore store;
+    private final int maxConcurrentCalls;
+    private final LongSupplier clock;
+
+    private Context engineContext;
+    private BranchCaller caller;
+    private boolean active;
+    private long activeTerm;
+    private final Map<String, Set<Integer>> inFlight = new HashMap<>();
+    private final Set<String> aborting = new HashSet<>();
+    private final ArrayDeque<Runnable> waitingCalls = new ArrayDeque<>();
+    private int callsRunning;
+    private final TreeMap<Long, Set<String>> due = new TreeMap<>();
+    private final Map<String, Long> dueAt = new HashMap<>();
+    private long timerId = -1;
+    private long timerAt = Long.MAX_VALUE;
+
+    public TransactionEngine(ReplicatedLog log, TransactionStore store, int maxConcurrentCalls, LongSupplier clock) {
+        this.log = log;
+        this.store = store;
+        this.maxConcurrentCalls = maxConcurrentCalls;
+        this.clock = clock;
+    }
+
+    @Override
+    public Future<?> start() {
+        engineContext = context;
+        caller = new BranchCaller(vertx, maxConcurrentCalls);
+        log.addRoleListener((role, leader, term) -> engineContext.runOnContext(v -> onRole(role, term)));
+        if (log.status().role() == Role.LEADER && log.memberId().equals(log.status().leaderId())) {
+            // Leadership may have been reported before this verticle listened: the listener fires again on change.
+            LOG.debug("Engine started on a member that already leads; waiting for its ready signal");
+        }
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<?> stop() {
+        caller.close();
+        return Future.succeededFuture();
+    }
+
+    /** From the apply thread: look again at a transaction whose state changed. */
+    public void onApplied(GlobalTransaction after, List<Event> events) {
+        Context ctx = engineContext;
+        if (ctx != null) {
+            ctx.runOnContext(v -> {
+                if (active) {
+                    reconsider(after.gid());
+                }
+            });
+        }
+    }
+
+    private void onRole(Role role, long term) {
+        if (role == Role.LEADER) {
+            active = true;
+            activeTerm = term;
+            List<GlobalTransaction> unfinished = store.unfinished();
+            LOG.info("Leader in term {}: resuming {} unfinished transactions", term, unfinished.size());
+            unfinished.forEach(tx -> reconsider(tx.gid()));
+        } else if (active) {
+            LOG.info("No longer leader (term {}): stopping the engine", term);
+            active = false;
+            due.clear();
+            dueAt.clear();
+            waitingCalls.clear();
+            aborting.clear();
+            if (timerId >= 0) {
+                vertx.cancelTimer(timerId);
+                timerId = -1;
+                timerAt = Long.MAX_VALUE;
+            }
+        }
+    }
+
+    private void reconsider(String gid) {
+        GlobalTransaction tx = store.get(gid);
+        if (tx == null || !active) {
+            return;
+        }
+        unschedule(gid);
+        long now = clock.getAsLong();
+        Set<Integer> running = inFlight.getOrDefault(gid, Set.of());
+        SagaPlanner.Plan plan = SagaPlanner.plan(tx, now, running);
+        if (plan.abortReason() != null) {
+            abort(tx, plan.abortReason());
+            return;
+        }
+        for (int row : plan.callRows()) {
+            startCall(tx, row);
+        }
+        if (plan.callRows().isEmpty() && running.isEmpty() && plan.wakeAtMs() != Long.MAX_VALUE) {
+            schedule(gid, plan.wakeAtMs());
+        }
+    }
+
+    private void abort(GlobalTransaction tx, String reason) {
+        if (!aborting.add(tx.gid())) {
+            return;
+        }
+        submit(new Command.Abort(tx.gid(), GlobalStatus.SUBMITTED, reason)).onComplete(r -> {
+            aborting.remove(tx.gid());
+            if (r.failed()) {
+                schedule(tx.gid(), clock.getAsLong() + REPORT_RETRY_MS);
+            }
+        });
+    }
+
+    private void startCall(GlobalTransaction tx, int row) {
+        inFlight.computeIfAbsent(tx.gid(), g -> new HashSet<>()).add(row);
+        Runnable call = () -> call(tx, row);
+        if (callsRunning < maxConcurrentCalls) {
+            call.run();
+        } else {
+            waitingCalls.add(call);
+        }
+    }
+
+    private void call(GlobalTransaction tx, int row) {
+        callsRunning++;
+        long term = activeTerm;
+        Branch branch = tx.branches().get(row);
+        caller.call(tx, branch)
+                .compose(answer -> {
+                    logCall(tx, branch, answer);
+                    if (!active || term != activeTerm) {
+                        // Deposed meanwhile: the new leader calls again; this answer is not ours to record.
+                        return Future.succeededFuture();
+                    }
+                    return submit(new Command.ReportBranch(tx.gid(), branch.branchId(), branch.op(), branch.status(),
+                            answer.result(), answer.message()));
+                })
+                .onComplete(r -> {
+                    callsRunning--;
+                    Set<Integer> rows = inFlight.get(tx.gid());
+                    if (rows != null) {
+                        rows.remove(row);
+                        if (rows.isEmpty()) {
+                            inFlight.remove(tx.gid());
+                        }
+                    }
+                    if (r.failed()) {
+                        schedule(tx.gid(), clock.getAsLong() + REPORT_RETRY_MS);
+                    } else {
+                        reconsider(tx.gid());
+                    }
+                    Runnable next = waitingCalls.poll();
+                    if (next != null) {
+                        next.run();
+                    }
+                });
+    }
+
+    private static void logCall(GlobalTransaction tx, Branch branch, BranchAnswer answer) {
+        MDC.put("gid", tx.gid());
+        MDC.put("branch", branch.branchId() + "/" + branch.op().wireName());
+        try {
+            LOG.debug("{} {} -> {} {}", branch.op().wireName(), branch.url(), answer.result(), answer.message());
+        } finally {
+            MDC.remove("gid");
+            MDC.remove("branch");
+        }
+    }
+
+    private Future<Void> submit(Command command) {
+        return Future.fromCompletionStage(log.submit(CommandCodec.encode(command)), engineContext)
+                .<Void>mapEmpty()
+                .onFailure(e -> {
+                    if (!(e instanceof LogException le && le.retriable())) {
+                        LOG.warn("Could not record {} for '{}': {}", command.type(), command.gid(), e.toString());
+                    }
+                });
+    }
+
+    // ---- the due queue ---------------------------------------------------------------------------------------
+
+    private void schedule(String gid, long atMs) {
+        unschedule(gid);
+        due.computeIfAbsent(atMs, t -> new HashSet<>()).add(gid);
+        dueAt.put(gid, atMs);
+        armTimer();
+    }
+
+    private void unschedule(String gid) {
+        Long at = dueAt.remove(gid);
+        if (at != null) {
+            Set<String> gids = due.get(at);
+            if (gids != null && gids.remove(gid) && gids.isEmpty()) {
+                due.remove(at);
+            }
+        }
+    }
+
+    private void armTimer() {
+        if (due.isEmpty()) {
+            return;
+        }
+        long first = due.firstKey();
+        if (timerId >= 0 && timerAt <= first) {
+            return;
+        }
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+        timerAt = first;
+        timerId = vertx.setTimer(Math.max(1, first - clock.getAsLong()), id -> {
+            timerId = -1;
+            timerAt = Long.MAX_VALUE;
+            runDue();
+        });
+    }
+
+    private void runDue() {
+        long now = clock.getAsLong();
+        while (!due.isEmpty() && due.firstKey() <= now) {
+            Set<String> gids = due.pollFirstEntry().getValue();
+            for (String gid : gids) {
+                dueAt.remove(gid);
+                reconsider(gid);
+            }
+        }
+        armTimer();
+    }
+}

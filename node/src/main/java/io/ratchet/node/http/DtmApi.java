@@ -1,0 +1,243 @@
+package io.ratchet.node.http;
+
+import io.ratchet.api.GlobalStatus;
+import io.ratchet.api.TransType;
+import io.ratchet.api.wire.AllResult;
+import io.ratchet.api.wire.DtmResult;
+import io.ratchet.api.wire.QueryResult;
+import io.ratchet.api.wire.TransRequest;
+import io.ratchet.api.wire.WireJson;
+import io.ratchet.log.LogException;
+import io.ratchet.log.ReplicatedLog;
+import io.ratchet.node.model.ApplyReply;
+import io.ratchet.node.model.Command;
+import io.ratchet.node.model.CommandCodec;
+import io.ratchet.node.model.GlobalTransaction;
+import io.ratchet.node.model.TransactionStore;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DTM-compatible endpoints under {@code /api/dtmsvr} (PROTOCOL.md §2) that this version serves: newGid,
+ * submit (saga), query, all and version. Writes go through the replicated log (a follower's through the leader)
+ * and are answered only once committed; reads are linearizable: a log barrier, then this node's store.
+ */
+public final class DtmApi implements HttpVerticle.Routes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DtmApi.class);
+    static final String VERSION = "ratchet-0.1.0";
+    private static final long WAIT_RESULT_MAX_MS = 30_000;
+    private static final int MAX_PAGE = 1_000;
+
+    private final ReplicatedLog log;
+    private final TransactionStore store;
+    private final ResultWaiters waiters;
+
+    public DtmApi(ReplicatedLog log, TransactionStore store, ResultWaitersHandle waiters) {
+        this.log = log;
+        this.store = store;
+        this.waiters = waiters.waiters;
+    }
+
+    /** The wait_result registry of a node, shared by its HTTP verticles and fed by its applier. */
+    public static final class ResultWaitersHandle {
+        final ResultWaiters waiters = new ResultWaiters();
+
+        public io.ratchet.node.model.ApplyListener listener() {
+            return waiters;
+        }
+    }
+
+    @Override
+    public void mount(Router router) {
+        router.get("/api/dtmsvr/newGid").handler(ctx -> send(ctx, 200,
+                new NewGid(UUID.randomUUID().toString().replace("-", ""), DtmResult.SUCCESS)));
+        router.get("/api/dtmsvr/version").handler(ctx -> send(ctx, 200, new Version(VERSION)));
+        router.post("/api/dtmsvr/submit").handler(this::submit);
+        router.get("/api/dtmsvr/query").handler(this::query);
+        router.get("/api/dtmsvr/all").handler(this::all);
+    }
+
+    record NewGid(String gid, @com.fasterxml.jackson.annotation.JsonProperty("dtm_result") String dtmResult) {
+    }
+
+    record Version(String version) {
+    }
+
+    private void submit(RoutingContext ctx) {
+        Command.Submit command;
+        try {
+            TransRequest request = parse(ctx);
+            command = SubmitRequests.toSubmit(request);
+        } catch (InvalidRequest e) {
+            send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
+            return;
+        }
+        ResultWaiters.Registration waited = command.options().waitResult()
+                ? waiters.register(command.gid(), ctx.vertx().getOrCreateContext()) : null;
+        Future.fromCompletionStage(log.submit(CommandCodec.encode(command)), ctx.vertx().getOrCreateContext())
+                .onSuccess(bytes -> {
+                    ApplyReply reply = ApplyReply.decode(bytes);
+                    if (!reply.accepted()) {
+                        cancel(waited);
+                        send(ctx, 409, DtmResult.failure(reply.message()));
+                    } else if (waited == null) {
+                        send(ctx, 200, DtmResult.success());
+                    } else {
+                        answerWhenDecided(ctx, command.gid(), waited);
+                    }
+                })
+                .onFailure(e -> {
+                    cancel(waited);
+                    logFailure(ctx, e);
+                });
+    }
+
+    private void answerWhenDecided(RoutingContext ctx, String gid, ResultWaiters.Registration waited) {
+        GlobalTransaction now = store.get(gid);
+        ResultWaiters.Answer already = now == null ? null : ResultWaiters.ofState(now);
+        if (already != null) {
+            cancel(waited);
+            send(ctx, already.status(), already.body());
+            return;
+        }
+        long timer = ctx.vertx().setTimer(WAIT_RESULT_MAX_MS, id -> {
+            waited.cancel().run();
+            if (!ctx.response().ended()) {
+                send(ctx, 425, DtmResult.ongoing("Still processing after " + WAIT_RESULT_MAX_MS / 1000 + " s"));
+            }
+        });
+        waited.answer().onSuccess(answer -> {
+            ctx.vertx().cancelTimer(timer);
+            if (!ctx.response().ended()) {
+                send(ctx, answer.status(), answer.body());
+            }
+        });
+    }
+
+    private static void cancel(ResultWaiters.Registration waited) {
+        if (waited != null) {
+            waited.cancel().run();
+        }
+    }
+
+    private void query(RoutingContext ctx) {
+        String gid = ctx.request().getParam("gid");
+        try {
+            SubmitRequests.checkGid(gid);
+        } catch (InvalidRequest e) {
+            send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
+            return;
+        }
+        linearizable(ctx).onSuccess(v -> {
+            GlobalTransaction tx = store.get(gid);
+            send(ctx, 200, tx == null ? new QueryResult(null, List.of())
+                    : new QueryResult(Views.of(tx), Views.branches(tx)));
+        });
+    }
+
+    private void all(RoutingContext ctx) {
+        TransactionStore.Filter filter;
+        int limit;
+        String position = ctx.request().getParam("position", "");
+        try {
+            String status = ctx.request().getParam("status");
+            GlobalStatus st = status == null || status.isEmpty() ? null : GlobalStatus.fromWire(status);
+            if (status != null && !status.isEmpty() && st == null) {
+                throw new InvalidRequest("status", "Unknown status '" + status + "'");
+            }
+            String type = ctx.request().getParam("transType");
+            TransType tt = type == null || type.isEmpty() ? null : TransType.fromWire(type);
+            if (type != null && !type.isEmpty() && tt == null) {
+                throw new InvalidRequest("transType", "Unknown transType '" + type + "'");
+            }
+            filter = new TransactionStore.Filter(emptyToNull(ctx.request().getParam("gid")), st, tt,
+                    number(ctx, "createTimeStart"), number(ctx, "createTimeEnd"));
+            Long l = number(ctx, "limit");
+            limit = l == null ? 100 : (int) Math.min(Math.max(l, 1), MAX_PAGE);
+            if (!position.isEmpty()) {
+                try {
+                    TransactionStore.checkPosition(position);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidRequest("position", e.getMessage());
+                }
+            }
+        } catch (InvalidRequest e) {
+            send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
+            return;
+        }
+        linearizable(ctx).onSuccess(v -> {
+            TransactionStore.Page page = store.page(filter, position, limit);
+            send(ctx, 200, new AllResult(page.transactions().stream().map(Views::of).toList(), page.nextPosition()));
+        });
+    }
+
+    private static Long number(RoutingContext ctx, String name) {
+        String value = ctx.request().getParam(name);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidRequest(name, "Expected a number for " + name + ", but got '" + value + "'");
+        }
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** Completes once this node has applied everything committed before the read began (Raft ReadIndex). */
+    private Future<Void> linearizable(RoutingContext ctx) {
+        return Future.fromCompletionStage(log.query(new byte[0]), ctx.vertx().getOrCreateContext())
+                .<Void>mapEmpty()
+                .onFailure(e -> logFailure(ctx, e));
+    }
+
+    private static TransRequest parse(RoutingContext ctx) {
+        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
+            throw new InvalidRequest("body", "Expected a JSON body");
+        }
+        try {
+            return WireJson.mapper().readValue(ctx.body().buffer().getBytes(), TransRequest.class);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            String field = e.getPath().isEmpty() ? "body" : e.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("body");
+            throw new InvalidRequest(field, "Wrong type for " + field + ": " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new InvalidRequest("body", "Expected a JSON body: " + e.getMessage());
+        }
+    }
+
+    private static void logFailure(RoutingContext ctx, Throwable e) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        if (e instanceof LogException le && le.retriable()) {
+            ctx.response().putHeader("Retry-After", "1");
+            send(ctx, 503, new DtmResult(null, "The cluster cannot commit right now: " + e.getMessage(), null));
+        } else {
+            LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), e);
+            send(ctx, 500, new DtmResult(null, String.valueOf(e.getMessage()), null));
+        }
+    }
+
+    static void send(RoutingContext ctx, int status, Object body) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        try {
+            ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+                    .end(io.vertx.core.buffer.Buffer.buffer(WireJson.mapper().writeValueAsBytes(body)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            ctx.response().setStatusCode(500).end();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.ratchet.node.http;
+
+import io.ratchet.api.wire.DtmResult;
+import io.ratchet.node.model.ApplyListener;
+import io.ratchet.node.model.BranchResult;
+import io.ratchet.node.model.Event;
+import io.ratchet.node.model.GlobalTransaction;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * wait_result (PROTOCOL.md §6) on the node that took the request: a waiter hears the first decisive change this
+ * node applies — succeeded (200), failed or a branch retrying after an error (409), a branch ONGOING (425).
+ * Every node applies every entry, so followers answer as well as the leader.
+ */
+final class ResultWaiters implements ApplyListener {
+
+    /** What to answer. */
+    record Answer(int status, DtmResult body) {
+    }
+
+    private record Waiter(Context context, Promise<Answer> promise) {
+    }
+
+    private final Map<String, List<Waiter>> waiters = new ConcurrentHashMap<>();
+
+    /** A registered waiter: its answer, and how to give up waiting. */
+    record Registration(Future<Answer> answer, Runnable cancel) {
+    }
+
+    /** Registers before the submit, so that no change can slip between commit and registration. */
+    Registration register(String gid, Context context) {
+        Promise<Answer> promise = Promise.promise();
+        Waiter waiter = new Waiter(context, promise);
+        waiters.computeIfAbsent(gid, g -> new CopyOnWriteArrayList<>()).add(waiter);
+        Future<Answer> answer = promise.future().andThen(r -> remove(gid, waiter));
+        return new Registration(answer, () -> promise.tryFail("no longer waiting"));
+    }
+
+    /** The decisive answer for a transaction's current state, if it has one. */
+    static Answer ofState(GlobalTransaction tx) {
+        return switch (tx.status()) {
+            case SUCCEED -> new Answer(200, DtmResult.success());
+            case FAILED -> new Answer(409, DtmResult.failure(tx.rollbackReason()));
+            default -> null;
+        };
+    }
+
+    @Override
+    public void onApplied(GlobalTransaction after, List<Event> events) {
+        List<Waiter> list = waiters.get(after.gid());
+        if (list == null || list.isEmpty()) {
+            return;
+        }
+        Answer answer = decide(after, events);
+        if (answer != null) {
+            for (Waiter w : list) {
+                w.context.runOnContext(v -> w.promise.tryComplete(answer));
+            }
+        }
+    }
+
+    private static Answer decide(GlobalTransaction after, List<Event> events) {
+        Answer final_ = ofState(after);
+        if (final_ != null) {
+            return final_;
+        }
+        for (Event e : events) {
+            if (e instanceof Event.BranchRetrying r) {
+                return r.result() == BranchResult.ONGOING
+                        ? new Answer(425, DtmResult.ongoing("Branch " + r.branchId() + " " + r.op().wireName()
+                        + " answered ONGOING"))
+                        : new Answer(409, DtmResult.failure("Branch " + r.branchId() + " " + r.op().wireName()
+                        + " is being retried"));
+            }
+        }
+        return null;
+    }
+
+    private void remove(String gid, Waiter waiter) {
+        waiters.computeIfPresent(gid, (g, list) -> {
+            list.remove(waiter);
+            return list.isEmpty() ? null : list;
+        });
+    }
+}

@@ -1,0 +1,219 @@
+package io.ratchet.node.http;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ratchet.api.TransType;
+import io.ratchet.api.wire.TransRequest;
+import io.ratchet.api.wire.WireJson;
+import io.ratchet.node.model.Command;
+import io.ratchet.node.model.Step;
+import io.ratchet.node.model.TransOptions;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a submit body into a {@link Command.Submit}, checking every field (PROTOCOL.md §1 and §3) and applying
+ * DTM's defaults. Throws {@link InvalidRequest} naming the first bad field. Pure.
+ */
+final class SubmitRequests {
+
+    private static final Pattern GID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+    static final int MAX_STEPS = 1_000;
+    private static final long DEFAULT_RETRY_INTERVAL_S = 10;
+    private static final long DEFAULT_REQUEST_TIMEOUT_S = 3;
+
+    private SubmitRequests() {
+    }
+
+    static void checkGid(String gid) {
+        if (gid == null || gid.isEmpty()) {
+            throw new InvalidRequest("gid", "gid is required");
+        }
+        if (!GID.matcher(gid).matches()) {
+            throw new InvalidRequest("gid", "Expected gid of 1-128 characters of [A-Za-z0-9_.:-], but got '"
+                    + (gid.length() > 140 ? gid.substring(0, 140) + "..." : gid) + "'");
+        }
+    }
+
+    static Command.Submit toSubmit(TransRequest r) {
+        checkGid(r.gid());
+        TransType type = TransType.fromWire(r.transType());
+        if (r.transType() == null) {
+            throw new InvalidRequest("trans_type", "trans_type is required");
+        }
+        if (type == null) {
+            throw new InvalidRequest("trans_type", "Expected trans_type saga, msg, tcc, xa or workflow, but got '"
+                    + r.transType() + "'");
+        }
+        if (type != TransType.SAGA) {
+            throw new InvalidRequest("trans_type", "trans_type '" + type.wireName()
+                    + "' is not supported by this Ratchet version yet; saga is");
+        }
+        if (r.protocol() != null && !r.protocol().isEmpty() && !r.protocol().equals("http")) {
+            throw new InvalidRequest("protocol", "Expected protocol http, but got '" + r.protocol() + "'");
+        }
+        List<Map<String, String>> rawSteps = r.steps();
+        if (rawSteps == null || rawSteps.isEmpty()) {
+            throw new InvalidRequest("steps", "A saga needs at least one step");
+        }
+        if (rawSteps.size() > MAX_STEPS) {
+            throw new InvalidRequest("steps", "Expected at most " + MAX_STEPS + " steps, but got " + rawSteps.size());
+        }
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < rawSteps.size(); i++) {
+            Map<String, String> s = rawSteps.get(i);
+            if (s == null) {
+                throw new InvalidRequest("steps[" + i + "]", "Step " + i + " is null");
+            }
+            steps.add(new Step(url(s.get("action"), "steps[" + i + "].action"),
+                    url(s.get("compensate"), "steps[" + i + "].compensate")));
+        }
+        List<String> payloads = r.payloads() == null ? List.of() : r.payloads();
+        if (payloads.size() > steps.size()) {
+            throw new InvalidRequest("payloads", "Expected at most one payload per step (" + steps.size()
+                    + "), but got " + payloads.size());
+        }
+        List<String> cleanPayloads = new ArrayList<>();
+        payloads.forEach(p -> cleanPayloads.add(p == null ? "" : p));
+        long timeoutToFail = seconds(r.timeoutToFail(), "timeout_to_fail");
+        long retryInterval = seconds(r.retryInterval(), "retry_interval");
+        if (retryInterval == 0) {
+            retryInterval = timeoutToFail > 0 && timeoutToFail < DEFAULT_RETRY_INTERVAL_S
+                    ? timeoutToFail : DEFAULT_RETRY_INTERVAL_S;
+        }
+        long requestTimeout = seconds(r.requestTimeout(), "request_timeout");
+        if (requestTimeout == 0) {
+            requestTimeout = DEFAULT_REQUEST_TIMEOUT_S;
+        }
+        long retryLimit = r.retryLimit() == null ? 0 : r.retryLimit();
+        if (retryLimit < 0) {
+            throw new InvalidRequest("retry_limit", "Expected retry_limit >= 0, but got " + retryLimit);
+        }
+        CustomData custom = customData(r.customData(), steps.size());
+        TransOptions options = new TransOptions(Boolean.TRUE.equals(r.waitResult()), timeoutToFail * 1000,
+                retryInterval * 1000, requestTimeout * 1000,
+                r.branchHeaders() == null ? Map.of() : headers(r.branchHeaders()),
+                custom.concurrent, retryLimit, custom.orders);
+        return new Command.Submit(r.gid(), type, steps, cleanPayloads, r.customData() == null ? "" : r.customData(),
+                options);
+    }
+
+    private static String url(String url, String field) {
+        if (url == null || url.isEmpty()) {
+            return "";
+        }
+        try {
+            URI uri = new URI(url);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new InvalidRequest(field, "Expected an absolute http(s) URL, but got '" + url + "'");
+            }
+            return url;
+        } catch (java.net.URISyntaxException e) {
+            throw new InvalidRequest(field, "Expected a URL, but got '" + url + "': " + e.getReason());
+        }
+    }
+
+    private static long seconds(Long value, String field) {
+        if (value == null) {
+            return 0;
+        }
+        if (value < 0 || value > 365L * 24 * 3600) {
+            throw new InvalidRequest(field, "Expected " + field + " in seconds between 0 and one year, but got " + value);
+        }
+        return value;
+    }
+
+    private static Map<String, String> headers(Map<String, String> headers) {
+        Map<String, String> clean = new HashMap<>();
+        headers.forEach((name, value) -> {
+            if (name == null || name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
+                throw new InvalidRequest("branch_headers", "Invalid header name '" + name + "'");
+            }
+            if (value != null && (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0)) {
+                throw new InvalidRequest("branch_headers." + name, "A header value cannot contain a line break");
+            }
+            clean.put(name, value == null ? "" : value);
+        });
+        return clean;
+    }
+
+    private record CustomData(boolean concurrent, Map<Integer, List<Integer>> orders) {
+    }
+
+    private static CustomData customData(String customData, int steps) {
+        if (customData == null || customData.isBlank()) {
+            return new CustomData(false, Map.of());
+        }
+        JsonNode node;
+        try {
+            node = WireJson.mapper().readTree(customData);
+        } catch (Exception e) {
+            throw new InvalidRequest("custom_data", "Expected custom_data to hold JSON, but it does not parse: "
+                    + e.getMessage());
+        }
+        boolean concurrent = node.path("concurrent").asBoolean(false);
+        Map<Integer, List<Integer>> orders = new HashMap<>();
+        if (node.hasNonNull("orders")) {
+            Map<String, List<Integer>> raw;
+            try {
+                raw = WireJson.mapper().convertValue(node.get("orders"), new TypeReference<Map<String, List<Integer>>>() {
+                });
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequest("custom_data.orders", "Expected orders as {\"step\": [steps it waits for]}");
+            }
+            for (var e : raw.entrySet()) {
+                int step = index(e.getKey(), steps);
+                List<Integer> deps = new ArrayList<>();
+                for (Integer dep : e.getValue() == null ? List.<Integer>of() : e.getValue()) {
+                    if (dep == null || dep < 0 || dep >= steps || dep == step) {
+                        throw new InvalidRequest("custom_data.orders." + step, "Expected step indexes in 0.."
+                                + (steps - 1) + " other than " + step + ", but got " + dep);
+                    }
+                    deps.add(dep);
+                }
+                orders.put(step, List.copyOf(deps));
+            }
+            checkAcyclic(orders, steps);
+        }
+        return new CustomData(concurrent, orders);
+    }
+
+    private static int index(String key, int steps) {
+        try {
+            int i = Integer.parseInt(key);
+            if (i >= 0 && i < steps) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new InvalidRequest("custom_data.orders", "Expected a step index in 0.." + (steps - 1) + ", but got '"
+                + key + "'");
+    }
+
+    /** A cycle would leave its steps waiting for each other forever. */
+    private static void checkAcyclic(Map<Integer, List<Integer>> orders, int steps) {
+        int[] state = new int[steps];
+        for (int i = 0; i < steps; i++) {
+            visit(i, orders, state);
+        }
+    }
+
+    private static void visit(int step, Map<Integer, List<Integer>> orders, int[] state) {
+        if (state[step] == 2) {
+            return;
+        }
+        if (state[step] == 1) {
+            throw new InvalidRequest("custom_data.orders", "The orders form a cycle through step " + step);
+        }
+        state[step] = 1;
+        for (int dep : orders.getOrDefault(step, List.of())) {
+            visit(dep, orders, state);
+        }
+        state[step] = 2;
+    }
+}

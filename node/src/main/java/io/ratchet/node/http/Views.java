@@ -1,0 +1,49 @@
+package io.ratchet.node.http;
+
+import io.ratchet.api.wire.BranchView;
+import io.ratchet.api.wire.TransView;
+import io.ratchet.node.model.Branch;
+import io.ratchet.node.model.GlobalTransaction;
+import io.ratchet.node.model.Step;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Stored transactions as the wire documents of {@code query} and {@code all}. Pure. */
+final class Views {
+
+    private Views() {
+    }
+
+    static TransView of(GlobalTransaction t) {
+        List<Map<String, String>> steps = t.steps().stream().map(Views::step).toList();
+        return new TransView(t.gid(), t.transType().wireName(), t.status().wireName(), steps, t.payloads(),
+                t.customData(), null, "http", time(t.createTimeMs()), time(t.updateTimeMs()),
+                time(t.finishTimeMs()), time(t.rollbackTimeMs()), t.rollbackReason(), null, null,
+                t.retryIntervalMs() / 1000, time(t.nextAttemptAtMs()));
+    }
+
+    static List<BranchView> branches(GlobalTransaction t) {
+        return t.branches().stream().map(b -> branch(t.gid(), b)).toList();
+    }
+
+    private static BranchView branch(String gid, Branch b) {
+        return new BranchView(gid, b.branchId(), b.op().wireName(), b.url(),
+                Base64.getEncoder().encodeToString(b.payload().getBytes(StandardCharsets.UTF_8)), b.status().wireName(),
+                time(b.createTimeMs()), time(b.updateTimeMs()), time(b.finishTimeMs()), null);
+    }
+
+    private static Map<String, String> step(Step s) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("action", s.action());
+        m.put("compensate", s.compensate());
+        return m;
+    }
+
+    private static String time(long ms) {
+        return ms <= 0 ? null : Instant.ofEpochMilli(ms).toString();
+    }
+}

@@ -1,0 +1,40 @@
+package io.ratchet.node.model;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The reply a submitter gets for one command: accepted (with the transaction's status after it) or rejected
+ * (with the kind and message).
+ */
+public record ApplyReply(boolean accepted, String status, Rejection.Kind rejection, String message) {
+
+    public static ApplyReply of(Outcome outcome) {
+        if (outcome instanceof Outcome.Accepted accepted) {
+            return new ApplyReply(true, accepted.after().status().wireName(), null, null);
+        }
+        Rejection r = ((Outcome.Rejected) outcome).rejection();
+        return new ApplyReply(false, null, r.kind(), r.message());
+    }
+
+    /** A command this version cannot decode: refused the same way on every member. */
+    public static ApplyReply undecodable(String message) {
+        return new ApplyReply(false, null, Rejection.Kind.CONFLICT, message);
+    }
+
+    public byte[] encode() {
+        try {
+            return CommandCodec.JSON.writeValueAsBytes(this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static ApplyReply decode(byte[] bytes) {
+        try {
+            return CommandCodec.JSON.readValue(bytes, ApplyReply.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Not an apply reply: " + e.getMessage(), e);
+        }
+    }
+}

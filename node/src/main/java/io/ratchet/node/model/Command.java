@@ -1,0 +1,50 @@
+package io.ratchet.node.model;
+
+import io.ratchet.api.BranchOp;
+import io.ratchet.api.BranchStatus;
+import io.ratchet.api.GlobalStatus;
+import io.ratchet.api.TransType;
+import java.util.List;
+
+/**
+ * What is replicated: imperative changes to one global transaction. Each has a stable {@link CommandType} code in
+ * the log; outcomes of branch calls carry the status they expect to move from, so a late report from a deposed
+ * leader is rejected as stale instead of applied.
+ */
+public sealed interface Command {
+
+    String gid();
+
+    CommandType type();
+
+    /** Creates a transaction and its branch rows, status submitted. */
+    record Submit(String gid, TransType transType, List<Step> steps, List<String> payloads, String customData,
+                  TransOptions options) implements Command {
+        public Submit {
+            steps = List.copyOf(steps);
+            payloads = List.copyOf(payloads);
+        }
+
+        @Override
+        public CommandType type() {
+            return CommandType.SUBMIT;
+        }
+    }
+
+    /** The answer of one branch call, read by {@code BranchResponses}; applied only if the row still has {@code expected}. */
+    record ReportBranch(String gid, String branchId, BranchOp op, BranchStatus expected, BranchResult result,
+                        String message) implements Command {
+        @Override
+        public CommandType type() {
+            return CommandType.REPORT_BRANCH;
+        }
+    }
+
+    /** Moves a transaction from {@code expected} to aborting (a timeout on the leader). */
+    record Abort(String gid, GlobalStatus expected, String reason) implements Command {
+        @Override
+        public CommandType type() {
+            return CommandType.ABORT;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.ratchet.node.model;
+
+/** Stable codes of the commands in the log. Never reuse or renumber one: old logs and snapshots hold them. */
+public enum CommandType {
+    SUBMIT(1, Command.Submit.class),
+    REPORT_BRANCH(2, Command.ReportBranch.class),
+    ABORT(3, Command.Abort.class);
+
+    public final int code;
+    public final Class<? extends Command> recordClass;
+
+    CommandType(int code, Class<? extends Command> recordClass) {
+        this.code = code;
+        this.recordClass = recordClass;
+    }
+
+    public static CommandType ofCode(int code) {
+        for (CommandType t : values()) {
+            if (t.code == code) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("Expected a known command type code, but got " + code);
+    }
+}

@@ -1,0 +1,127 @@
+package io.ratchet.node.model;
+
+import io.ratchet.api.BranchOp;
+import io.ratchet.api.BranchStatus;
+import io.ratchet.api.GlobalStatus;
+import io.ratchet.api.TransType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One global transaction as replicated: what was submitted, its branch rows (PROTOCOL.md §4: per saga step the
+ * compensate row, then the action row; ids {@code 01}, {@code 02}, ...) and its retry timing.
+ *
+ * @param nextAttemptAtMs when the engine should next work on it (DTM's next_cron_time)
+ * @param retryIntervalMs the current retry interval: base after a success, doubled after each temporary error
+ */
+public record GlobalTransaction(
+        String gid,
+        TransType transType,
+        GlobalStatus status,
+        List<Step> steps,
+        List<String> payloads,
+        String customData,
+        TransOptions options,
+        List<Branch> branches,
+        long createTimeMs,
+        long updateTimeMs,
+        long finishTimeMs,
+        long rollbackTimeMs,
+        String rollbackReason,
+        long nextAttemptAtMs,
+        long retryIntervalMs) {
+
+    public GlobalTransaction {
+        steps = List.copyOf(steps);
+        payloads = List.copyOf(payloads);
+        branches = List.copyOf(branches);
+        customData = customData == null ? "" : customData;
+        rollbackReason = rollbackReason == null ? "" : rollbackReason;
+    }
+
+    /** The branch id of saga step {@code i} (0-based): {@code 01}, {@code 02}, ... */
+    public static String branchId(int step) {
+        return String.format("%02d", step + 1);
+    }
+
+    public Branch action(int step) {
+        return branches.get(2 * step + 1);
+    }
+
+    public Branch compensate(int step) {
+        return branches.get(2 * step);
+    }
+
+    /** The row of {@code branchId}/{@code op}, or -1. */
+    public int rowOf(String branchId, BranchOp op) {
+        for (int i = 0; i < branches.size(); i++) {
+            Branch b = branches.get(i);
+            if (b.branchId().equals(branchId) && b.op() == op) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public GlobalTransaction withBranch(int row, Branch branch) {
+        List<Branch> copy = new ArrayList<>(branches);
+        copy.set(row, branch);
+        return new GlobalTransaction(gid, transType, status, steps, payloads, customData, options, copy,
+                createTimeMs, branch.updateTimeMs(), finishTimeMs, rollbackTimeMs, rollbackReason, nextAttemptAtMs,
+                retryIntervalMs);
+    }
+
+    public GlobalTransaction withStatus(GlobalStatus newStatus, long nowMs) {
+        return new GlobalTransaction(gid, transType, newStatus, steps, payloads, customData, options, branches,
+                createTimeMs, nowMs, newStatus.isFinal() ? nowMs : finishTimeMs,
+                newStatus == GlobalStatus.ABORTING ? nowMs : rollbackTimeMs, rollbackReason, nextAttemptAtMs,
+                retryIntervalMs);
+    }
+
+    public GlobalTransaction withRollbackReason(String reason) {
+        return new GlobalTransaction(gid, transType, status, steps, payloads, customData, options, branches,
+                createTimeMs, updateTimeMs, finishTimeMs, rollbackTimeMs, reason, nextAttemptAtMs, retryIntervalMs);
+    }
+
+    public GlobalTransaction withNextAttempt(long atMs, long intervalMs) {
+        return new GlobalTransaction(gid, transType, status, steps, payloads, customData, options, branches,
+                createTimeMs, updateTimeMs, finishTimeMs, rollbackTimeMs, rollbackReason, atMs, intervalMs);
+    }
+
+    /** Whether step {@code i}'s action may have been called: it has an outcome, or it was ready to be called. */
+    public boolean actionStarted(int step) {
+        return action(step).status() != BranchStatus.PREPARED || action(step).attempts() > 0 || actionReady(step);
+    }
+
+    /** Whether every step that step {@code i} waits for has succeeded (sequential: every earlier step). */
+    public boolean actionReady(int step) {
+        if (options.concurrent()) {
+            for (int dep : options.orders().getOrDefault(step, List.of())) {
+                if (action(dep).status() != BranchStatus.SUCCEED) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (int i = 0; i < step; i++) {
+            if (action(i).status() != BranchStatus.SUCCEED) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Steps whose compensation must run before step {@code i}'s: those that depend on it (or come after it). */
+    public List<Integer> compensateAfter(int step) {
+        List<Integer> first = new ArrayList<>();
+        for (int j = 0; j < steps.size(); j++) {
+            boolean dependsOnStep = options.concurrent()
+                    ? options.orders().getOrDefault(j, List.of()).contains(step)
+                    : j > step;
+            if (dependsOnStep) {
+                first.add(j);
+            }
+        }
+        return first;
+    }
+}

@@ -1,0 +1,198 @@
+package io.ratchet.node.model;
+
+import io.ratchet.api.BranchOp;
+import io.ratchet.api.BranchStatus;
+import io.ratchet.api.GlobalStatus;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The pure transition function: {@code apply(before, command, nowMs)} checks the status precondition of the change,
+ * makes it, and performs the moves it implies in the same step (the last action succeeding makes the saga succeed;
+ * a FAILURE makes it abort; the last compensation makes it fail). Deterministic: time is the entry's.
+ */
+public final class Transitions {
+
+    /** Temporary errors double the retry interval up to this (PROTOCOL.md §5, Ratchet's cap). */
+    public static final long MAX_RETRY_INTERVAL_MS = 3_600_000;
+
+    private Transitions() {
+    }
+
+    public static Outcome apply(GlobalTransaction before, Command command, long nowMs) {
+        // One method per command (Java 17 has no pattern switch over sealed types yet).
+        if (command instanceof Command.Submit submit) {
+            return submit(before, submit, nowMs);
+        } else if (command instanceof Command.ReportBranch report) {
+            return report(before, report, nowMs);
+        } else if (command instanceof Command.Abort abort) {
+            return abort(before, abort, nowMs);
+        }
+        throw new IllegalArgumentException("Unknown command " + command.getClass().getName());
+    }
+
+    private static Outcome submit(GlobalTransaction before, Command.Submit c, long nowMs) {
+        if (before != null) {
+            if (before.status() == GlobalStatus.SUBMITTED && before.transType() == c.transType()) {
+                return new Outcome.Accepted(before, List.of()); // resubmitting is idempotent
+            }
+            return Outcome.rejected(Rejection.Kind.CONFLICT, "Expected transaction '" + c.gid()
+                    + "' to be new or submitted, but it is " + before.status().wireName());
+        }
+        List<Branch> rows = new ArrayList<>(2 * c.steps().size());
+        for (int i = 0; i < c.steps().size(); i++) {
+            String payload = i < c.payloads().size() ? c.payloads().get(i) : "";
+            String id = GlobalTransaction.branchId(i);
+            Step step = c.steps().get(i);
+            rows.add(new Branch(id, BranchOp.COMPENSATE, step.compensate(), payload, BranchStatus.PREPARED, 0, nowMs,
+                    nowMs, 0));
+            rows.add(new Branch(id, BranchOp.ACTION, step.action(), payload, BranchStatus.PREPARED, 0, nowMs, nowMs, 0));
+        }
+        GlobalTransaction created = new GlobalTransaction(c.gid(), c.transType(), GlobalStatus.SUBMITTED, c.steps(),
+                c.payloads(), c.customData(), c.options(), rows, nowMs, nowMs, 0, 0, "", nowMs,
+                c.options().retryIntervalMs());
+        List<Event> events = new ArrayList<>();
+        events.add(new Event.Submitted(c.gid()));
+        return new Outcome.Accepted(settle(created, nowMs, events), events);
+    }
+
+    private static Outcome report(GlobalTransaction before, Command.ReportBranch c, long nowMs) {
+        if (before == null) {
+            return Outcome.rejected(Rejection.Kind.NOT_FOUND, "No transaction '" + c.gid() + "'");
+        }
+        int row = before.rowOf(c.branchId(), c.op());
+        GlobalStatus allowed = c.op() == BranchOp.ACTION ? GlobalStatus.SUBMITTED : GlobalStatus.ABORTING;
+        if (row < 0 || before.status() != allowed || before.branches().get(row).status() != c.expected()) {
+            return Outcome.rejected(Rejection.Kind.STALE, "Expected " + c.op().wireName() + " " + c.branchId()
+                    + " of '" + c.gid() + "' to be " + c.expected().wireName() + " while " + allowed.wireName()
+                    + ", but the transaction is " + before.status().wireName()
+                    + (row < 0 ? " and has no such branch" : " and the branch "
+                    + before.branches().get(row).status().wireName()));
+        }
+        Branch branch = before.branches().get(row);
+        List<Event> events = new ArrayList<>();
+        GlobalTransaction after;
+        long base = before.options().retryIntervalMs();
+        switch (definite(c)) {
+            case SUCCESS -> {
+                after = before.withBranch(row, branch.withStatus(BranchStatus.SUCCEED, nowMs))
+                        .withNextAttempt(nowMs, base);
+                events.add(new Event.BranchSucceeded(c.gid(), c.branchId(), c.op()));
+            }
+            case FAILURE -> {
+                after = before.withBranch(row, branch.withStatus(BranchStatus.FAILED, nowMs))
+                        .withRollbackReason(c.message())
+                        .withStatus(GlobalStatus.ABORTING, nowMs)
+                        .withNextAttempt(nowMs, base);
+                events.add(new Event.BranchFailed(c.gid(), c.branchId(), c.op(), c.message()));
+                events.add(new Event.Aborting(c.gid(), c.message()));
+            }
+            case ONGOING -> {
+                Branch attempted = branch.withAttempt(nowMs);
+                long next = nowMs + before.retryIntervalMs();
+                after = before.withBranch(row, attempted).withNextAttempt(next, before.retryIntervalMs());
+                events.add(new Event.BranchRetrying(c.gid(), c.branchId(), c.op(), BranchResult.ONGOING,
+                        attempted.attempts(), next));
+                after = abortIfRetriesExhausted(after, attempted, nowMs, events);
+            }
+            default -> {
+                Branch attempted = branch.withAttempt(nowMs);
+                long next = nowMs + before.retryIntervalMs();
+                after = before.withBranch(row, attempted)
+                        .withNextAttempt(next, Math.min(2 * before.retryIntervalMs(), MAX_RETRY_INTERVAL_MS));
+                events.add(new Event.BranchRetrying(c.gid(), c.branchId(), c.op(), BranchResult.ERROR,
+                        attempted.attempts(), next));
+                after = abortIfRetriesExhausted(after, attempted, nowMs, events);
+            }
+        }
+        return new Outcome.Accepted(settle(after, nowMs, events), events);
+    }
+
+    /** FAILURE is definite only for a saga action; compensations must eventually succeed, so it is an error there. */
+    private static BranchResult definite(Command.ReportBranch c) {
+        return c.result() == BranchResult.FAILURE && c.op() != BranchOp.ACTION ? BranchResult.ERROR : c.result();
+    }
+
+    private static GlobalTransaction abortIfRetriesExhausted(GlobalTransaction tx, Branch attempted, long nowMs,
+                                                             List<Event> events) {
+        long limit = tx.options().retryLimit();
+        if (attempted.op() != BranchOp.ACTION || limit <= 0 || attempted.attempts() < limit) {
+            return tx;
+        }
+        String reason = "Branch " + attempted.branchId() + " action got no definite answer in " + attempted.attempts()
+                + " attempts (retry_limit " + limit + ")";
+        events.add(new Event.Aborting(tx.gid(), reason));
+        return tx.withRollbackReason(reason).withStatus(GlobalStatus.ABORTING, nowMs)
+                .withNextAttempt(nowMs, tx.options().retryIntervalMs());
+    }
+
+    private static Outcome abort(GlobalTransaction before, Command.Abort c, long nowMs) {
+        if (before == null) {
+            return Outcome.rejected(Rejection.Kind.NOT_FOUND, "No transaction '" + c.gid() + "'");
+        }
+        if (before.status() != c.expected()) {
+            return Outcome.rejected(Rejection.Kind.STALE, "Expected transaction '" + c.gid() + "' to be "
+                    + c.expected().wireName() + ", but it is " + before.status().wireName());
+        }
+        List<Event> events = new ArrayList<>();
+        events.add(new Event.Aborting(c.gid(), c.reason()));
+        GlobalTransaction after = before.withRollbackReason(c.reason()).withStatus(GlobalStatus.ABORTING, nowMs)
+                .withNextAttempt(nowMs, before.options().retryIntervalMs());
+        return new Outcome.Accepted(settle(after, nowMs, events), events);
+    }
+
+    /**
+     * The moves a change implies: rows with an empty URL succeed as soon as they are due (nothing to call), a saga
+     * whose actions all succeeded succeeds, one whose started steps are all compensated fails.
+     */
+    static GlobalTransaction settle(GlobalTransaction tx, long nowMs, List<Event> events) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            int n = tx.steps().size();
+            if (tx.status() == GlobalStatus.SUBMITTED) {
+                for (int i = 0; i < n; i++) {
+                    Branch action = tx.action(i);
+                    if (action.status() == BranchStatus.PREPARED && action.url().isEmpty() && tx.actionReady(i)) {
+                        tx = tx.withBranch(2 * i + 1, action.withStatus(BranchStatus.SUCCEED, nowMs));
+                        events.add(new Event.BranchSucceeded(tx.gid(), action.branchId(), BranchOp.ACTION));
+                        changed = true;
+                    }
+                }
+                boolean allDone = true;
+                for (int i = 0; i < n; i++) {
+                    allDone &= tx.action(i).status() == BranchStatus.SUCCEED;
+                }
+                if (allDone) {
+                    events.add(new Event.Succeeded(tx.gid()));
+                    return tx.withStatus(GlobalStatus.SUCCEED, nowMs);
+                }
+            } else if (tx.status() == GlobalStatus.ABORTING) {
+                for (int i = n - 1; i >= 0; i--) {
+                    Branch compensate = tx.compensate(i);
+                    if (compensate.status() == BranchStatus.PREPARED && compensate.url().isEmpty()
+                            && tx.actionStarted(i) && compensationsDone(tx, tx.compensateAfter(i))) {
+                        tx = tx.withBranch(2 * i, compensate.withStatus(BranchStatus.SUCCEED, nowMs));
+                        events.add(new Event.BranchSucceeded(tx.gid(), compensate.branchId(), BranchOp.COMPENSATE));
+                        changed = true;
+                    }
+                }
+                if (compensationsDone(tx, java.util.stream.IntStream.range(0, n).boxed().toList())) {
+                    events.add(new Event.Failed(tx.gid()));
+                    return tx.withStatus(GlobalStatus.FAILED, nowMs);
+                }
+            }
+        }
+        return tx;
+    }
+
+    /** Whether each of these steps is compensated, or never started and so needs no compensation. */
+    public static boolean compensationsDone(GlobalTransaction tx, List<Integer> steps) {
+        for (int i : steps) {
+            if (tx.actionStarted(i) && tx.compensate(i).status() != BranchStatus.SUCCEED) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
