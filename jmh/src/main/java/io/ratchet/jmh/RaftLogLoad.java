@@ -111,18 +111,18 @@ public final class RaftLogLoad {
     }
 
     private static void restart(Path dir, int entries) throws Exception {
-        LogTestCluster<CountingApplier> cluster = LogTestCluster.ofThree(dir, o -> o.withSnapshots(Long.MAX_VALUE / 2, 2),
-                CountingApplier::new);
+        // One command per entry, no snapshots: the journal then holds `entries` records for restart to replay.
+        LogTestCluster<CountingApplier> cluster = LogTestCluster.ofThree(dir, o -> o.withSnapshots(Long.MAX_VALUE / 2, 2)
+                .withBatching(1, o.maxBatchBytes(), 16, o.maxQueuedCommands()), CountingApplier::new);
         try {
             cluster.awaitLeader(Duration.ofSeconds(60));
-            // one command per entry: wait for each window before sending the next
             ReplicatedLog leader = cluster.member(cluster.awaitLeader());
-            Semaphore inFlight = new Semaphore(4);
+            Semaphore inFlight = new Semaphore(64);
             for (int i = 0; i < entries; i++) {
                 inFlight.acquire();
                 leader.submit(new byte[100]).whenComplete((r, e) -> inFlight.release());
             }
-            inFlight.acquire(4);
+            inFlight.acquire(64);
             System.out.printf(Locale.ROOT, "journaled: raftIndex=%d%n", leader.status().appliedIndex());
         } finally {
             cluster.close();

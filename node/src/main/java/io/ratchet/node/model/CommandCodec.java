@@ -22,8 +22,10 @@ import java.util.Arrays;
  */
 public final class CommandCodec {
 
+    /** Map entries sorted by key: Map.copyOf iterates in a per-JVM order, and members must write equal bytes. */
     static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
     private CommandCodec() {

@@ -62,12 +62,21 @@ public final class Transitions {
         }
         int row = before.rowOf(c.branchId(), c.op());
         GlobalStatus allowed = c.op() == BranchOp.ACTION ? GlobalStatus.SUBMITTED : GlobalStatus.ABORTING;
-        if (row < 0 || before.status() != allowed || before.branches().get(row).status() != c.expected()) {
+        // Only a prepared row takes an outcome: a row that already has one is final for this transaction.
+        if (row < 0 || before.status() != allowed || c.expected() != BranchStatus.PREPARED
+                || before.branches().get(row).status() != c.expected()) {
             return Outcome.rejected(Rejection.Kind.STALE, "Expected " + c.op().wireName() + " " + c.branchId()
                     + " of '" + c.gid() + "' to be " + c.expected().wireName() + " while " + allowed.wireName()
                     + ", but the transaction is " + before.status().wireName()
                     + (row < 0 ? " and has no such branch" : " and the branch "
                     + before.branches().get(row).status().wireName()));
+        }
+        int step = row / 2;
+        boolean inOrder = c.op() == BranchOp.ACTION ? before.actionReady(step)
+                : before.actionStarted(step) && compensationsDone(before, before.compensateAfter(step));
+        if (!inOrder) {
+            return Outcome.rejected(Rejection.Kind.STALE, "Expected " + c.op().wireName() + " " + c.branchId()
+                    + " of '" + c.gid() + "' to be due, but the steps it waits for are not done");
         }
         Branch branch = before.branches().get(row);
         List<Event> events = new ArrayList<>();

@@ -1,0 +1,89 @@
+package io.ratchet.node.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ratchet.api.BranchOp;
+import io.ratchet.api.BranchStatus;
+import io.ratchet.api.GlobalStatus;
+import io.ratchet.api.TransType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Commands in the log are read forever: each golden file under {@code codec/v1} was written once by this version
+ * and must keep decoding to the same command (and encoding to the same bytes). Regenerate only for a new format
+ * version, never in place: {@code -Dgolden.write=true}.
+ */
+class CommandCodecTest {
+
+    private static final Path GOLDEN = Path.of("src/test/resources/codec/v1");
+
+    static List<Command> commands() {
+        return List.of(
+                new Command.Submit("golden-1", TransType.SAGA,
+                        List.of(new Step("http://svc/TransOut", "http://svc/TransOutRevert"),
+                                new Step("http://svc/TransIn", "")),
+                        List.of("{\"amount\":30}", ""), "{\"concurrent\":true,\"orders\":{\"1\":[0]}}",
+                        new TransOptions(true, 60_000, 10_000, 3_000, Map.of("X-Trace", "t1"), true, 3,
+                                Map.of(1, List.of(0)))),
+                new Command.ReportBranch("golden-1", "02", BranchOp.ACTION, BranchStatus.PREPARED,
+                        BranchResult.FAILURE, "{\"dtm_result\":\"FAILURE\"}"),
+                new Command.Abort("golden-1", GlobalStatus.SUBMITTED, "Timed out"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("commands")
+    void shouldReadTheGoldenFileOfEveryCommand(Command command) throws Exception {
+        Path file = GOLDEN.resolve(command.type().name().toLowerCase() + ".bin");
+        if (Boolean.getBoolean("golden.write")) {
+            Files.write(file, CommandCodec.encode(command));
+        }
+        byte[] golden = Files.readAllBytes(file);
+
+        assertThat(CommandCodec.decode(golden)).isEqualTo(command);
+        assertThat(CommandCodec.encode(command)).isEqualTo(golden);
+    }
+
+    @Test
+    void shouldCoverEveryCommandType() {
+        assertThat(commands()).extracting(Command::type).containsExactlyInAnyOrder(CommandType.values());
+    }
+
+    @Test
+    void shouldRefuseAnUnknownCodeOrTruncatedBytes() {
+        assertThatThrownBy(() -> CommandCodec.decode(new byte[]{0, 99, '{', '}'}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("99");
+        assertThatThrownBy(() -> CommandCodec.decode(new byte[]{0}))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CommandCodec.decode(new byte[]{0, 1, '{'}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SUBMIT");
+    }
+
+    @Test
+    void shouldRoundTripTheStoreImageInGidOrder() throws Exception {
+        SagaFixture model = new SagaFixture();
+        TransactionStore store = new TransactionStore();
+        for (String gid : List.of("b", "a", "c")) {
+            model.tx = null;
+            model.apply(SagaFixture.saga(gid, 2, false, Map.of(), 0));
+            store.put(model.tx);
+        }
+        var out = new java.io.ByteArrayOutputStream();
+        store.writeTo(out);
+
+        TransactionStore restored = new TransactionStore();
+        restored.readFrom(new java.io.ByteArrayInputStream(out.toByteArray()));
+        var again = new java.io.ByteArrayOutputStream();
+        restored.writeTo(again);
+
+        assertThat(restored.all()).extracting(GlobalTransaction::gid).containsExactly("a", "b", "c");
+        assertThat(restored.get("b")).isEqualTo(store.get("b"));
+        assertThat(again.toByteArray()).isEqualTo(out.toByteArray());
+    }
+}
