@@ -8,15 +8,15 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 import java.util.concurrent.CompletableFuture;
 
-/** The event loop is never blocked: HTTP handlers must not wait on futures or sleep. */
+/** The layering of DESIGN.md: a pure model, an event loop that never blocks, and the log behind its API. */
 class ArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.ratchet.node");
 
     @Test
-    void httpNeverBlocks() {
-        noClasses().that().resideInAPackage("io.ratchet.node.http..")
+    void theEventLoopCodeNeverBlocks() {
+        noClasses().that().resideInAnyPackage("io.ratchet.node.http..", "io.ratchet.node.engine..")
                 .should().callMethod(CompletableFuture.class, "get")
                 .orShould().callMethod(CompletableFuture.class, "join")
                 .orShould().callMethod(Thread.class, "sleep", long.class)
@@ -25,7 +25,17 @@ class ArchitectureTest {
     }
 
     @Test
-    void httpDoesNotReachIntoRatis() {
+    void theModelIsPure() {
+        noClasses().that().resideInAPackage("io.ratchet.node.model..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "org.apache.ratis..", "net.openhft..",
+                        "io.ratchet.log..", "io.ratchet.node.engine..", "io.ratchet.node.http..")
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(System.class, "nanoTime")
+                .check(CLASSES);
+    }
+
+    @Test
+    void nodeCodeDoesNotReachIntoRatisOrChronicle() {
         noClasses().that().resideInAPackage("io.ratchet.node..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.ratis..", "net.openhft..")
                 .check(CLASSES);
