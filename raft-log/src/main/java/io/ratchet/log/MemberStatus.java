@@ -6,6 +6,7 @@ package io.ratchet.log;
  * @param leaderId      the id of the member this one believes is leader, or {@code null} when it knows none
  * @param journalBytes  bytes the Chronicle journal occupies on disk
  * @param snapshotIndex the Raft index covered by the latest local snapshot, or -1
+ * @param logStartIndex the first index still in the Ratis log (entries before it were purged after a snapshot)
  */
 public record MemberStatus(
         String id,
@@ -15,5 +16,6 @@ public record MemberStatus(
         long commitIndex,
         long appliedIndex,
         long journalBytes,
-        long snapshotIndex) {
+        long snapshotIndex,
+        long logStartIndex) {
 }

@@ -125,6 +125,7 @@ class ReplicatedLogIT {
             String leader = cluster.awaitLeader();
             submitAll(cluster, "before-", 1_000, 100);
             String stopped = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            long stoppedAt = cluster.member(stopped).status().appliedIndex();
             cluster.stop(stopped);
 
             // given: 5,000 more 1 KiB commands (several log segments), then snapshots that let Ratis purge them
@@ -140,6 +141,9 @@ class ReplicatedLogIT {
                 assertThat(member.takeSnapshot().get(60, TimeUnit.SECONDS)).isPositive();
             }
             assertThat(cluster.running()).allMatch(m -> m.status().snapshotIndex() > 0);
+            // Ratis purges after the snapshot, asynchronously: wait until the entries the stopped member lacks are gone
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    cluster.member(leader).status().logStartIndex() > stoppedAt + 1);
 
             // when
             cluster.start(stopped);

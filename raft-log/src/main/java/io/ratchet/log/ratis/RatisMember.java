@@ -202,13 +202,13 @@ public final class RatisMember implements ReplicatedLog {
         RaftServer.Division division = stateMachine.division();
         if (division == null) {
             return new MemberStatus(memberId(), Role.UNKNOWN, null, 0, -1, stateMachine.lastAppliedIndex(),
-                    stateMachine.journalBytes(), stateMachine.snapshotIndex());
+                    stateMachine.journalBytes(), stateMachine.snapshotIndex(), -1);
         }
         DivisionInfo info = division.getInfo();
         RaftPeerId leader = info.getLeaderId();
         return new MemberStatus(memberId(), role(info), leader == null ? null : leader.toString(),
                 info.getCurrentTerm(), division.getRaftLog().getLastCommittedIndex(), stateMachine.lastAppliedIndex(),
-                stateMachine.journalBytes(), stateMachine.snapshotIndex());
+                stateMachine.journalBytes(), stateMachine.snapshotIndex(), division.getRaftLog().getStartIndex());
     }
 
     private static Role role(DivisionInfo info) {

@@ -23,8 +23,8 @@ class JournalCrashIT {
     @Test
     void shouldReplayAnUnbrokenPrefixAndAcceptAppendsAfterTheWriterIsKilledMidAppend() throws Exception {
         for (int crash = 1; crash <= 3; crash++) {
-            // given: a writer appending 64 KiB records as fast as it can, killed without warning
-            long reported = killWhileWriting(crash * 2_000L);
+            // given: a writer appending 8 KiB records as fast as it can, killed without warning
+            long reported = killWhileWriting(1_000L);
 
             // when
             List<Long> indexes = new ArrayList<>();
@@ -55,7 +55,7 @@ class JournalCrashIT {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(ProcessHandle.current().info().arguments().map(JournalCrashIT::jvmFlags).orElse(List.of()));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), JournalWriterProcess.class.getName(),
-                dir.toString(), "65536"));
+                dir.toString(), "8192"));
         Process writer = new ProcessBuilder(command).redirectErrorStream(true).start();
         long last = 0;
         long first = -1;

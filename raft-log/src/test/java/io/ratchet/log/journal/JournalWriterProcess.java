@@ -15,7 +15,7 @@ public final class JournalWriterProcess {
         try (ChronicleJournal journal = ChronicleJournal.open(Path.of(args[0]))) {
             journal.replay(-1, -1, r -> { });
             byte[] payload = new byte[Integer.parseInt(args[1])];
-            for (long index = journal.lastIndex() + 1; ; index++) {
+            for (long index = Math.max(1, journal.lastIndex() + 1); ; index++) {
                 java.util.Arrays.fill(payload, (byte) index);
                 journal.append(new JournalRecord(index, 1, index, payload));
                 if (index % 100 == 0) {
