@@ -23,8 +23,8 @@ import org.HdrHistogram.Recorder;
  *
  * <pre>
  *   throughput &lt;concurrency&gt; &lt;seconds&gt; &lt;nodeUrl&gt;...   submits/s, submit latency, sagas finished/s
- *   failover &lt;rounds&gt; &lt;repoDir&gt; &lt;nodeUrl&gt;...          SIGKILL the leader under light load (bin/cluster kill), time
- *                                                      until the first branch call after the kill; restart it
+ *   failover &lt;rounds&gt; &lt;repoDir&gt; &lt;nodeUrl&gt;...          SIGKILL the leader under light load, time until the
+ *                                                      first branch call after the kill; bin/cluster restart it
  * </pre>
  */
 public final class SagaLoad {
@@ -131,8 +131,11 @@ public final class SagaLoad {
             Thread.sleep(3_000); // a measurement tool, not a test: let the load reach steady state
             callTimes.clear();
             recordTimes = true;
+            // SIGKILL straight from the pid file: bin/cluster kill first reads the configuration (a JVM start)
+            long pid = Long.parseLong(java.nio.file.Files.readString(repo.resolve("var/run/" + leader + ".pid")).trim());
+            ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
             long killedAt = System.nanoTime();
-            exec(repo, "kill", leader);
+            process.destroyForcibly();
             long deadline = killedAt + TimeUnit.SECONDS.toNanos(30);
             Long first = null;
             while (first == null && System.nanoTime() < deadline) {

@@ -5,6 +5,7 @@ import io.ratchet.node.config.NodeConfig;
 import io.ratchet.node.engine.TransactionEngine;
 import io.ratchet.node.http.AdminRoutes;
 import io.ratchet.node.http.DtmApi;
+import io.ratchet.node.http.ResultWaiters;
 import io.ratchet.node.model.TransactionStore;
 import io.ratchet.node.http.HttpVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -33,8 +34,8 @@ public final class Node implements AutoCloseable {
     public static Node start(NodeConfig config) throws IOException {
         TransactionStore store = new TransactionStore();
         NodeApplier applier = new NodeApplier(store);
-        DtmApi.ResultWaitersHandle waiters = new DtmApi.ResultWaitersHandle();
-        applier.addListener(waiters.listener());
+        ResultWaiters waiters = new ResultWaiters();
+        applier.addListener(waiters);
         ReplicatedLog log = ReplicatedLog.start(config.log(), applier);
         Vertx vertx = Vertx.vertx();
         try {

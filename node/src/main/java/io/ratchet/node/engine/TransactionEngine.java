@@ -66,11 +66,8 @@ public final class TransactionEngine extends VerticleBase {
     public Future<?> start() {
         engineContext = context;
         caller = new BranchCaller(vertx, maxConcurrentCalls);
+        // The log replays its latest role event to a new listener, so a leadership won before start is not missed.
         log.addRoleListener((role, leader, term) -> engineContext.runOnContext(v -> onRole(role, term)));
-        if (log.status().role() == Role.LEADER && log.memberId().equals(log.status().leaderId())) {
-            // Leadership may have been reported before this verticle listened: the listener fires again on change.
-            LOG.debug("Engine started on a member that already leads; waiting for its ready signal");
-        }
         return Future.succeededFuture();
     }
 

@@ -38,19 +38,11 @@ public final class DtmApi implements HttpVerticle.Routes {
     private final TransactionStore store;
     private final ResultWaiters waiters;
 
-    public DtmApi(ReplicatedLog log, TransactionStore store, ResultWaitersHandle waiters) {
+    /** @param waiters the node's wait_result registry, shared by its HTTP verticles and fed by its applier */
+    public DtmApi(ReplicatedLog log, TransactionStore store, ResultWaiters waiters) {
         this.log = log;
         this.store = store;
-        this.waiters = waiters.waiters;
-    }
-
-    /** The wait_result registry of a node, shared by its HTTP verticles and fed by its applier. */
-    public static final class ResultWaitersHandle {
-        final ResultWaiters waiters = new ResultWaiters();
-
-        public io.ratchet.node.model.ApplyListener listener() {
-            return waiters;
-        }
+        this.waiters = waiters;
     }
 
     @Override

@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * node applies — succeeded (200), failed or a branch retrying after an error (409), a branch ONGOING (425).
  * Every node applies every entry, so followers answer as well as the leader.
  */
-final class ResultWaiters implements ApplyListener {
+public final class ResultWaiters implements ApplyListener {
 
     /** What to answer. */
     record Answer(int status, DtmResult body) {
