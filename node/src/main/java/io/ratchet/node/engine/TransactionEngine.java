@@ -1,6 +1,6 @@
 package io.ratchet.node.engine;
 
-import io.ratchet.api.GlobalStatus;
+import io.ratchet.api.TransType;
 import io.ratchet.log.LogException;
 import io.ratchet.log.ReplicatedLog;
 import io.ratchet.log.Role;
@@ -119,7 +119,8 @@ public final class TransactionEngine extends VerticleBase {
         unschedule(gid);
         long now = clock.getAsLong();
         Set<Integer> running = inFlight.getOrDefault(gid, Set.of());
-        SagaPlanner.Plan plan = SagaPlanner.plan(tx, now, running);
+        SagaPlanner.Plan plan = tx.transType() == TransType.SAGA ? SagaPlanner.plan(tx, now, running)
+                : TwoPhasePlanner.plan(tx, now, running);
         if (plan.abortReason() != null) {
             abort(tx, plan.abortReason());
             return;
@@ -136,7 +137,7 @@ public final class TransactionEngine extends VerticleBase {
         if (!aborting.add(tx.gid())) {
             return;
         }
-        submit(new Command.Abort(tx.gid(), GlobalStatus.SUBMITTED, reason)).onComplete(r -> {
+        submit(new Command.Abort(tx.gid(), tx.status(), reason)).onComplete(r -> {
             aborting.remove(tx.gid());
             if (r.failed()) {
                 schedule(tx.gid(), clock.getAsLong() + REPORT_RETRY_MS);

@@ -18,13 +18,15 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The DTM-compatible endpoints under {@code /api/dtmsvr} (PROTOCOL.md §2) that this version serves: newGid,
- * submit (saga), query, all and version. Writes go through the replicated log (a follower's through the leader)
+ * submit (saga, tcc, xa), prepare, registerBranch and its aliases, abort, forceStop, resetNextCronTime, query,
+ * all and version. Writes go through the replicated log (a follower's through the leader)
  * and are answered only once committed; reads are linearizable: a log barrier, then this node's store.
  */
 public final class DtmApi implements HttpVerticle.Routes {
@@ -50,7 +52,22 @@ public final class DtmApi implements HttpVerticle.Routes {
         router.get("/api/dtmsvr/newGid").handler(ctx -> send(ctx, 200,
                 new NewGid(UUID.randomUUID().toString().replace("-", ""), DtmResult.SUCCESS)));
         router.get("/api/dtmsvr/version").handler(ctx -> send(ctx, 200, new Version(VERSION)));
-        router.post("/api/dtmsvr/submit").handler(this::submit);
+        router.post("/api/dtmsvr/submit").handler(ctx -> write(ctx, () -> SubmitRequests.toSubmit(parse(ctx))));
+        router.post("/api/dtmsvr/prepare").handler(ctx -> write(ctx, () -> SubmitRequests.toPrepare(parse(ctx))));
+        for (String alias : List.of("registerBranch", "registerTccBranch", "registerXaBranch")) {
+            router.post("/api/dtmsvr/" + alias).handler(ctx -> write(ctx, () -> SubmitRequests.toRegister(parseMap(ctx))));
+        }
+        router.post("/api/dtmsvr/abort").handler(ctx -> write(ctx, () -> {
+            TransRequest r = parse(ctx);
+            SubmitRequests.checkGid(r.gid());
+            SubmitRequests.transType(r.transType(), java.util.EnumSet.of(TransType.TCC, TransType.XA));
+            String reason = r.rollbackReason() == null || r.rollbackReason().isEmpty()
+                    ? "aborted by the application" : r.rollbackReason();
+            return new Command.Abort(r.gid(), GlobalStatus.PREPARED, reason);
+        }));
+        router.post("/api/dtmsvr/forceStop").handler(ctx -> write(ctx, () -> new Command.ForceStop(gidOf(ctx))));
+        router.post("/api/dtmsvr/resetNextCronTime")
+                .handler(ctx -> write(ctx, () -> new Command.ResetNextAttempt(gidOf(ctx))));
         router.get("/api/dtmsvr/query").handler(this::query);
         router.get("/api/dtmsvr/all").handler(this::all);
     }
@@ -61,16 +78,17 @@ public final class DtmApi implements HttpVerticle.Routes {
     record Version(String version) {
     }
 
-    private void submit(RoutingContext ctx) {
-        Command.Submit command;
+    /** Validates, replicates and answers one write; with wait_result, answers when the outcome is decided. */
+    private void write(RoutingContext ctx, java.util.function.Supplier<Command> decode) {
+        Command command;
         try {
-            TransRequest request = parse(ctx);
-            command = SubmitRequests.toSubmit(request);
+            command = decode.get();
         } catch (InvalidRequest e) {
             send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
             return;
         }
-        ResultWaiters.Registration waited = command.options().waitResult()
+        boolean waitResult = command instanceof Command.Submit submit && submit.options().waitResult();
+        ResultWaiters.Registration waited = waitResult
                 ? waiters.register(command.gid(), ctx.vertx().getOrCreateContext()) : null;
         Future.fromCompletionStage(log.submit(CommandCodec.encode(command)), ctx.vertx().getOrCreateContext())
                 .onSuccess(bytes -> {
@@ -88,6 +106,17 @@ public final class DtmApi implements HttpVerticle.Routes {
                     cancel(waited);
                     logFailure(ctx, e);
                 });
+    }
+
+    /** The gid of a body that carries only a gid (forceStop, resetNextCronTime), or of the query string. */
+    private static String gidOf(RoutingContext ctx) {
+        String gid = ctx.request().getParam("gid");
+        if (gid == null && ctx.body() != null && ctx.body().length() > 0) {
+            Object value = parseMap(ctx).get("gid");
+            gid = value == null ? null : String.valueOf(value);
+        }
+        SubmitRequests.checkGid(gid);
+        return gid;
     }
 
     private void answerWhenDecided(RoutingContext ctx, String gid, ResultWaiters.Registration waited) {
@@ -190,6 +219,22 @@ public final class DtmApi implements HttpVerticle.Routes {
         return Future.fromCompletionStage(log.query(new byte[0]), ctx.vertx().getOrCreateContext())
                 .<Void>mapEmpty()
                 .onFailure(e -> logFailure(ctx, e));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parseMap(RoutingContext ctx) {
+        if (ctx.body() == null || ctx.body().length() == 0) {
+            throw new InvalidRequest("body", "Expected a JSON body");
+        }
+        try {
+            Object value = WireJson.mapper().readValue(ctx.body().buffer().getBytes(), Object.class);
+            if (!(value instanceof Map)) {
+                throw new InvalidRequest("body", "Expected a JSON object");
+            }
+            return (Map<String, Object>) value;
+        } catch (java.io.IOException e) {
+            throw new InvalidRequest("body", "Expected a JSON body: " + e.getMessage());
+        }
     }
 
     private static TransRequest parse(RoutingContext ctx) {

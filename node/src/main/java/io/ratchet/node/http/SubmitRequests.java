@@ -39,19 +39,36 @@ final class SubmitRequests {
         }
     }
 
-    static Command.Submit toSubmit(TransRequest r) {
-        checkGid(r.gid());
-        TransType type = TransType.fromWire(r.transType());
-        if (r.transType() == null) {
+    /** The modes this version runs; msg and workflow are refused naming trans_type until they are built. */
+    static TransType transType(String value, java.util.Set<TransType> allowed) {
+        if (value == null || value.isEmpty()) {
             throw new InvalidRequest("trans_type", "trans_type is required");
         }
+        TransType type = TransType.fromWire(value);
         if (type == null) {
             throw new InvalidRequest("trans_type", "Expected trans_type saga, msg, tcc, xa or workflow, but got '"
-                    + r.transType() + "'");
+                    + value + "'");
         }
+        if (!allowed.contains(type)) {
+            throw new InvalidRequest("trans_type", "trans_type '" + type.wireName() + "' is not supported here by this"
+                    + " Ratchet version; " + allowed.stream().map(TransType::wireName).sorted().toList() + " are");
+        }
+        return type;
+    }
+
+    /** prepare of a two-phase transaction. */
+    static Command.Prepare toPrepare(TransRequest r) {
+        checkGid(r.gid());
+        TransType type = transType(r.transType(), java.util.EnumSet.of(TransType.TCC, TransType.XA));
+        return new Command.Prepare(r.gid(), type, r.customData() == null ? "" : r.customData(), options(r, false, Map.of()));
+    }
+
+    static Command.Submit toSubmit(TransRequest r) {
+        checkGid(r.gid());
+        TransType type = transType(r.transType(), java.util.EnumSet.of(TransType.SAGA, TransType.TCC, TransType.XA));
         if (type != TransType.SAGA) {
-            throw new InvalidRequest("trans_type", "trans_type '" + type.wireName()
-                    + "' is not supported by this Ratchet version yet; saga is");
+            return new Command.Submit(r.gid(), type, List.of(), List.of(), r.customData() == null ? "" : r.customData(),
+                    options(r, false, Map.of()));
         }
         if (r.protocol() != null && !r.protocol().isEmpty() && !r.protocol().equals("http")) {
             throw new InvalidRequest("protocol", "Expected protocol http, but got '" + r.protocol() + "'");
@@ -79,6 +96,12 @@ final class SubmitRequests {
         }
         List<String> cleanPayloads = new ArrayList<>();
         payloads.forEach(p -> cleanPayloads.add(p == null ? "" : p));
+        CustomData custom = customData(r.customData(), steps.size());
+        return new Command.Submit(r.gid(), type, steps, cleanPayloads, r.customData() == null ? "" : r.customData(),
+                options(r, custom.concurrent, custom.orders));
+    }
+
+    private static TransOptions options(TransRequest r, boolean concurrent, Map<Integer, List<Integer>> orders) {
         long timeoutToFail = seconds(r.timeoutToFail(), "timeout_to_fail");
         long retryInterval = seconds(r.retryInterval(), "retry_interval");
         if (retryInterval == 0) {
@@ -93,13 +116,39 @@ final class SubmitRequests {
         if (retryLimit < 0) {
             throw new InvalidRequest("retry_limit", "Expected retry_limit >= 0, but got " + retryLimit);
         }
-        CustomData custom = customData(r.customData(), steps.size());
-        TransOptions options = new TransOptions(Boolean.TRUE.equals(r.waitResult()), timeoutToFail * 1000,
+        return new TransOptions(Boolean.TRUE.equals(r.waitResult()), timeoutToFail * 1000,
                 retryInterval * 1000, requestTimeout * 1000,
-                r.branchHeaders() == null ? Map.of() : headers(r.branchHeaders()),
-                custom.concurrent, retryLimit, custom.orders);
-        return new Command.Submit(r.gid(), type, steps, cleanPayloads, r.customData() == null ? "" : r.customData(),
-                options);
+                r.branchHeaders() == null ? Map.of() : headers(r.branchHeaders()), concurrent, retryLimit, orders);
+    }
+
+    /** registerBranch (and its aliases): a flat map of strings. */
+    static Command.RegisterBranch toRegister(Map<String, Object> body) {
+        String gid = string(body, "gid");
+        checkGid(gid);
+        TransType type = transType(string(body, "trans_type"), java.util.EnumSet.of(TransType.TCC, TransType.XA));
+        String branchId = string(body, "branch_id");
+        if (branchId == null || !GID.matcher(branchId).matches()) {
+            throw new InvalidRequest("branch_id", "Expected branch_id of 1-128 characters of [A-Za-z0-9_.:-], but got '"
+                    + branchId + "'");
+        }
+        String data = string(body, "data");
+        if (type == TransType.XA) {
+            String url = url(string(body, "url"), "url");
+            return new Command.RegisterBranch(gid, branchId, data == null ? "" : data, url, url);
+        }
+        return new Command.RegisterBranch(gid, branchId, data == null ? "" : data,
+                url(string(body, "confirm"), "confirm"), url(string(body, "cancel"), "cancel"));
+    }
+
+    private static String string(Map<String, Object> body, String field) {
+        Object value = body.get(field);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Map || value instanceof List) {
+            throw new InvalidRequest(field, "Expected " + field + " to be a string, but it is " + value);
+        }
+        return String.valueOf(value);
     }
 
     private static String url(String url, String field) {

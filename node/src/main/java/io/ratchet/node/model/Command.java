@@ -40,7 +40,43 @@ public sealed interface Command {
         }
     }
 
-    /** Moves a transaction from {@code expected} to aborting (a timeout on the leader). */
+    /** Creates a two-phase transaction (tcc, xa) in status prepared; branches are registered afterwards. */
+    record Prepare(String gid, TransType transType, String customData, TransOptions options) implements Command {
+        @Override
+        public CommandType type() {
+            return CommandType.PREPARE;
+        }
+    }
+
+    /**
+     * Registers one branch of a prepared two-phase transaction: its phase-two URLs by op (tcc: confirm and cancel;
+     * xa: commit and rollback) and the payload they are called with.
+     */
+    record RegisterBranch(String gid, String branchId, String payload, String doUrl, String undoUrl)
+            implements Command {
+        @Override
+        public CommandType type() {
+            return CommandType.REGISTER_BRANCH;
+        }
+    }
+
+    /** Ends a transaction as failed at once, without compensating (forceStop). */
+    record ForceStop(String gid) implements Command {
+        @Override
+        public CommandType type() {
+            return CommandType.FORCE_STOP;
+        }
+    }
+
+    /** Makes an unfinished transaction due now (resetNextCronTime). */
+    record ResetNextAttempt(String gid) implements Command {
+        @Override
+        public CommandType type() {
+            return CommandType.RESET_NEXT_ATTEMPT;
+        }
+    }
+
+    /** Moves a transaction from {@code expected} to aborting (a timeout on the leader, or the application's abort). */
     record Abort(String gid, GlobalStatus expected, String reason) implements Command {
         @Override
         public CommandType type() {

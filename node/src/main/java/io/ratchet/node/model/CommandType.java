@@ -4,7 +4,11 @@ package io.ratchet.node.model;
 public enum CommandType {
     SUBMIT(1, Command.Submit.class),
     REPORT_BRANCH(2, Command.ReportBranch.class),
-    ABORT(3, Command.Abort.class);
+    ABORT(3, Command.Abort.class),
+    PREPARE(4, Command.Prepare.class),
+    REGISTER_BRANCH(5, Command.RegisterBranch.class),
+    FORCE_STOP(6, Command.ForceStop.class),
+    RESET_NEXT_ATTEMPT(7, Command.ResetNextAttempt.class);
 
     public final int code;
     public final Class<? extends Command> recordClass;

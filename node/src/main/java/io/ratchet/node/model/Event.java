@@ -24,6 +24,10 @@ public sealed interface Event {
     record Aborting(String gid, String reason) implements Event {
     }
 
+    /** Made due now (resetNextCronTime). */
+    record Rescheduled(String gid) implements Event {
+    }
+
     record Succeeded(String gid) implements Event {
     }
 

@@ -3,6 +3,7 @@ package io.ratchet.node.model;
 import io.ratchet.api.BranchOp;
 import io.ratchet.api.BranchStatus;
 import io.ratchet.api.GlobalStatus;
+import io.ratchet.api.TransType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,13 +21,27 @@ public final class Transitions {
     }
 
     public static Outcome apply(GlobalTransaction before, Command command, long nowMs) {
-        // One method per command (Java 17 has no pattern switch over sealed types yet).
+        // One method per command (Java 17 has no pattern switch over sealed types yet); the two-phase modes in
+        // TwoPhaseTransitions.
         if (command instanceof Command.Submit submit) {
-            return submit(before, submit, nowMs);
+            return submit.transType() == TransType.SAGA ? submit(before, submit, nowMs)
+                    : TwoPhaseTransitions.submit(before, submit, nowMs);
         } else if (command instanceof Command.ReportBranch report) {
-            return report(before, report, nowMs);
+            if (before == null) {
+                return Outcome.rejected(Rejection.Kind.NOT_FOUND, "No transaction '" + report.gid() + "'");
+            }
+            return before.transType() == TransType.SAGA ? report(before, report, nowMs)
+                    : TwoPhaseTransitions.report(before, report, nowMs);
         } else if (command instanceof Command.Abort abort) {
             return abort(before, abort, nowMs);
+        } else if (command instanceof Command.Prepare prepare) {
+            return TwoPhaseTransitions.prepare(before, prepare, nowMs);
+        } else if (command instanceof Command.RegisterBranch register) {
+            return TwoPhaseTransitions.register(before, register, nowMs);
+        } else if (command instanceof Command.ForceStop stop) {
+            return forceStop(before, stop, nowMs);
+        } else if (command instanceof Command.ResetNextAttempt reset) {
+            return resetNextAttempt(before, reset, nowMs);
         }
         throw new IllegalArgumentException("Unknown command " + command.getClass().getName());
     }
@@ -57,9 +72,6 @@ public final class Transitions {
     }
 
     private static Outcome report(GlobalTransaction before, Command.ReportBranch c, long nowMs) {
-        if (before == null) {
-            return Outcome.rejected(Rejection.Kind.NOT_FOUND, "No transaction '" + c.gid() + "'");
-        }
         int row = before.rowOf(c.branchId(), c.op());
         GlobalStatus allowed = c.op() == BranchOp.ACTION ? GlobalStatus.SUBMITTED : GlobalStatus.ABORTING;
         // Only a prepared row takes an outcome: a row that already has one is final for this transaction.
@@ -139,6 +151,9 @@ public final class Transitions {
         if (before == null) {
             return Outcome.rejected(Rejection.Kind.NOT_FOUND, "No transaction '" + c.gid() + "'");
         }
+        if (before.status() == GlobalStatus.ABORTING && c.expected() == GlobalStatus.PREPARED) {
+            return new Outcome.Accepted(before, List.of()); // the application's abort, repeated
+        }
         if (before.status() != c.expected()) {
             return Outcome.rejected(Rejection.Kind.STALE, "Expected transaction '" + c.gid() + "' to be "
                     + c.expected().wireName() + ", but it is " + before.status().wireName());
@@ -147,7 +162,36 @@ public final class Transitions {
         events.add(new Event.Aborting(c.gid(), c.reason()));
         GlobalTransaction after = before.withRollbackReason(c.reason()).withStatus(GlobalStatus.ABORTING, nowMs)
                 .withNextAttempt(nowMs, before.options().retryIntervalMs());
-        return new Outcome.Accepted(settle(after, nowMs, events), events);
+        return new Outcome.Accepted(settleAny(after, nowMs, events), events);
+    }
+
+    private static Outcome forceStop(GlobalTransaction before, Command.ForceStop c, long nowMs) {
+        if (before == null) {
+            return Outcome.rejected(Rejection.Kind.NOT_FOUND, "No transaction '" + c.gid() + "'");
+        }
+        if (before.status().isFinal()) {
+            return Outcome.rejected(Rejection.Kind.CONFLICT, "Expected transaction '" + c.gid()
+                    + "' to be unfinished, but it is " + before.status().wireName());
+        }
+        return new Outcome.Accepted(before.withRollbackReason("force stopped").withStatus(GlobalStatus.FAILED, nowMs),
+                List.of(new Event.Failed(c.gid())));
+    }
+
+    private static Outcome resetNextAttempt(GlobalTransaction before, Command.ResetNextAttempt c, long nowMs) {
+        if (before == null) {
+            return Outcome.rejected(Rejection.Kind.NOT_FOUND, "No transaction '" + c.gid() + "'");
+        }
+        if (before.status().isFinal()) {
+            return Outcome.rejected(Rejection.Kind.CONFLICT, "Expected transaction '" + c.gid()
+                    + "' to be unfinished, but it is " + before.status().wireName());
+        }
+        return new Outcome.Accepted(before.withNextAttempt(nowMs, before.options().retryIntervalMs()),
+                List.of(new Event.Rescheduled(c.gid())));
+    }
+
+    private static GlobalTransaction settleAny(GlobalTransaction tx, long nowMs, List<Event> events) {
+        return tx.transType() == TransType.SAGA ? settle(tx, nowMs, events)
+                : TwoPhaseTransitions.settle(tx, nowMs, events);
     }
 
     /**

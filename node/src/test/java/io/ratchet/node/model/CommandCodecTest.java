@@ -34,7 +34,12 @@ class CommandCodecTest {
                                 Map.of(1, List.of(0)))),
                 new Command.ReportBranch("golden-1", "02", BranchOp.ACTION, BranchStatus.PREPARED,
                         BranchResult.FAILURE, "{\"dtm_result\":\"FAILURE\"}"),
-                new Command.Abort("golden-1", GlobalStatus.SUBMITTED, "Timed out"));
+                new Command.Abort("golden-1", GlobalStatus.SUBMITTED, "Timed out"),
+                new Command.Prepare("golden-2", TransType.TCC, "",
+                        new TransOptions(false, 0, 10_000, 3_000, Map.of(), false, 0, Map.of())),
+                new Command.RegisterBranch("golden-2", "01", "{\"amount\":30}", "http://svc/Confirm", "http://svc/Cancel"),
+                new Command.ForceStop("golden-2"),
+                new Command.ResetNextAttempt("golden-2"));
     }
 
     @ParameterizedTest

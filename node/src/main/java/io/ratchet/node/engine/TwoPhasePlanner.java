@@ -1,0 +1,38 @@
+package io.ratchet.node.engine;
+
+import io.ratchet.api.GlobalStatus;
+import io.ratchet.node.model.GlobalTransaction;
+import io.ratchet.node.model.TwoPhaseTransitions;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides the next call of a TCC or XA transaction. Pure. Prepared: nothing to call, but abort once the prepared
+ * timeout has passed. Submitted or aborting: the next due row of the second phase, one at a time.
+ */
+public final class TwoPhasePlanner {
+
+    private TwoPhasePlanner() {
+    }
+
+    public static SagaPlanner.Plan plan(GlobalTransaction tx, long nowMs, Set<Integer> inFlightRows) {
+        if (tx.status().isFinal()) {
+            return SagaPlanner.Plan.idle(Long.MAX_VALUE);
+        }
+        if (tx.status() == GlobalStatus.PREPARED) {
+            long deadline = tx.createTimeMs() + TwoPhaseTransitions.preparedTimeoutMs(tx);
+            return nowMs >= deadline
+                    ? new SagaPlanner.Plan(List.of(), "Timed out after " + (deadline - tx.createTimeMs()) / 1000
+                    + " s in prepared", Long.MAX_VALUE)
+                    : SagaPlanner.Plan.idle(deadline);
+        }
+        if (nowMs < tx.nextAttemptAtMs()) {
+            return SagaPlanner.Plan.idle(tx.nextAttemptAtMs());
+        }
+        int row = TwoPhaseTransitions.nextRow(tx);
+        if (row < 0 || inFlightRows.contains(row)) {
+            return SagaPlanner.Plan.idle(Long.MAX_VALUE);
+        }
+        return new SagaPlanner.Plan(List.of(row), null, Long.MAX_VALUE);
+    }
+}

@@ -1,0 +1,236 @@
+package io.ratchet.node;
+
+import static io.ratchet.node.testing.BusinessService.Answer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ratchet.node.testing.BusinessService;
+import io.ratchet.node.testing.DtmClient;
+import io.ratchet.node.testing.ProcessCluster;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * TCC and XA end to end on three node processes with a real business service: the test plays the application
+ * (prepare, try, registerBranch, submit or abort), each request to the next node in turn.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class TwoPhaseIT {
+
+    private static final Duration FINAL_WITHIN = Duration.ofSeconds(30);
+    private final AtomicInteger next = new AtomicInteger();
+    private ProcessCluster cluster;
+    private BusinessService service;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        cluster = ProcessCluster.start(Files.createTempDirectory("two-phase-it"));
+        service = BusinessService.start();
+        cluster.awaitLeader(Duration.ofSeconds(90));
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    private DtmClient node() {
+        List<String> ids = cluster.ids();
+        return new DtmClient(cluster.url(ids.get(next.getAndIncrement() % ids.size())));
+    }
+
+    private static Map<String, Object> global(String gid, String type) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("gid", gid);
+        body.put("trans_type", type);
+        body.put("retry_interval", 1);
+        return body;
+    }
+
+    private DtmClient.Reply registerTcc(String gid, String branchId) {
+        return node().post("/api/dtmsvr/registerBranch", Map.of("gid", gid, "trans_type", "tcc", "branch_id", branchId,
+                "data", "{\"amount\":30}", "confirm", service.url("/" + gid + "/confirm" + branchId),
+                "cancel", service.url("/" + gid + "/cancel" + branchId)));
+    }
+
+    private DtmClient.Reply registerXa(String gid, String branchId) {
+        return node().post("/api/dtmsvr/registerXaBranch", Map.of("gid", gid, "trans_type", "xa", "branch_id", branchId,
+                "data", "", "url", service.url("/" + gid + "/xa" + branchId)));
+    }
+
+    /** The application's own try call, as a DTM SDK would make it. */
+    private int tryBranch(String gid, String branchId) {
+        return new DtmClient("http://127.0.0.1:" + service.port()).get("/" + gid + "/try" + branchId + "?gid=" + gid + "&branch_id="
+                + branchId + "&op=try&trans_type=tcc").status();
+    }
+
+    private List<String> seen(String gid) {
+        return service.calls(gid).stream().map(c -> c.path().substring(c.path().lastIndexOf('/') + 1)
+                + (c.op() == null ? "" : ":" + c.op())).toList();
+    }
+
+    @Test
+    void shouldConfirmTccBranchesInReverseRegistrationOrder() {
+        String gid = "tcc-normal-" + System.nanoTime();
+        Map<String, Object> body = global(gid, "tcc");
+        body.put("branch_headers", Map.of("X-Tenant", "t1"));
+        assertThat(node().post("/api/dtmsvr/prepare", body).status()).isEqualTo(200);
+        for (String b : List.of("01", "02")) {
+            assertThat(registerTcc(gid, b).status()).isEqualTo(200);
+            assertThat(tryBranch(gid, b)).isEqualTo(200);
+        }
+
+        assertThat(node().post("/api/dtmsvr/submit", global(gid, "tcc")).status()).isEqualTo(200);
+
+        JsonNode done = node().awaitFinal(gid, FINAL_WITHIN);
+        assertThat(done.path("transaction").path("status").asText()).isEqualTo("succeed");
+        assertThat(DtmClient.rowStatuses(done)).containsExactly("prepared", "succeed", "prepared", "succeed");
+        assertThat(seen(gid)).containsExactly("try01:try", "try02:try", "confirm02:confirm", "confirm01:confirm");
+        BusinessService.Call confirm = service.calls(gid).get(2);
+        assertThat(confirm.method()).isEqualTo("POST");
+        assertThat(confirm.body()).isEqualTo("{\"amount\":30}");
+        assertThat(confirm.headers()).containsEntry("x-tenant", "t1");
+        assertThat(confirm.transType()).isEqualTo("tcc");
+    }
+
+    @Test
+    void shouldCancelRegisteredBranchesInReverseWhenTheApplicationAborts() {
+        String gid = "tcc-rollback-" + System.nanoTime();
+        service.answer("/" + gid + "/try02", Answer.failure());
+        node().post("/api/dtmsvr/prepare", global(gid, "tcc"));
+        registerTcc(gid, "01");
+        tryBranch(gid, "01");
+        registerTcc(gid, "02");
+        assertThat(tryBranch(gid, "02")).isEqualTo(409);
+
+        assertThat(node().post("/api/dtmsvr/abort", global(gid, "tcc")).status()).isEqualTo(200);
+
+        JsonNode done = node().awaitFinal(gid, FINAL_WITHIN);
+        assertThat(done.path("transaction").path("status").asText()).isEqualTo("failed");
+        assertThat(DtmClient.rowStatuses(done)).containsExactly("succeed", "prepared", "succeed", "prepared");
+        assertThat(seen(gid)).endsWith("cancel02:cancel", "cancel01:cancel");
+        assertThat(node().post("/api/dtmsvr/submit", global(gid, "tcc")).status()).isEqualTo(409);
+    }
+
+    @Test
+    void shouldAbortAPreparedTccOnTimeoutAndRefuseLateRegistrations() {
+        String gid = "tcc-timeout-" + System.nanoTime();
+        Map<String, Object> body = global(gid, "tcc");
+        body.put("timeout_to_fail", 2);
+        node().post("/api/dtmsvr/prepare", body);
+        registerTcc(gid, "01");
+
+        JsonNode done = node().awaitFinal(gid, FINAL_WITHIN);
+
+        assertThat(done.path("transaction").path("status").asText()).isEqualTo("failed");
+        assertThat(done.path("transaction").path("rollback_reason").asText()).contains("Timed out");
+        assertThat(seen(gid)).containsExactly("cancel01:cancel");
+        DtmClient.Reply late = registerTcc(gid, "02");
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(late.body().path("dtm_result").asText()).isEqualTo("FAILURE");
+    }
+
+    @Test
+    void shouldAcceptNestedBranchIdsAndRetryAConfirmUntilItSucceeds() {
+        String gid = "tcc-nested-" + System.nanoTime();
+        service.answer("/" + gid + "/confirm01-01", Answer.status(500), Answer.success());
+        node().post("/api/dtmsvr/prepare", global(gid, "tcc"));
+        registerTcc(gid, "01");
+        registerTcc(gid, "01-01");
+        node().post("/api/dtmsvr/submit", global(gid, "tcc"));
+
+        JsonNode done = node().awaitFinal(gid, FINAL_WITHIN);
+
+        assertThat(done.path("transaction").path("status").asText()).isEqualTo("succeed");
+        assertThat(seen(gid)).containsExactly("confirm01-01:confirm", "confirm01-01:confirm", "confirm01:confirm");
+    }
+
+    @Test
+    void shouldCommitXaBranchesInRegistrationOrderAlwaysWithPost() {
+        String gid = "xa-normal-" + System.nanoTime();
+        node().post("/api/dtmsvr/prepare", global(gid, "xa"));
+        registerXa(gid, "01");
+        registerXa(gid, "02");
+        assertThat(registerXa(gid, "01").status()).as("registering twice is tolerated").isEqualTo(200);
+
+        node().post("/api/dtmsvr/submit", global(gid, "xa"));
+
+        JsonNode done = node().awaitFinal(gid, FINAL_WITHIN);
+        assertThat(done.path("transaction").path("status").asText()).isEqualTo("succeed");
+        assertThat(seen(gid)).containsExactly("xa01:commit", "xa02:commit");
+        assertThat(service.calls(gid)).allMatch(c -> c.method().equals("POST"));
+    }
+
+    @Test
+    void shouldRollBackXaBranchesInReverseOnAbort() {
+        String gid = "xa-rollback-" + System.nanoTime();
+        node().post("/api/dtmsvr/prepare", global(gid, "xa"));
+        registerXa(gid, "01");
+        registerXa(gid, "02");
+
+        node().post("/api/dtmsvr/abort", global(gid, "xa"));
+
+        JsonNode done = node().awaitFinal(gid, FINAL_WITHIN);
+        assertThat(done.path("transaction").path("status").asText()).isEqualTo("failed");
+        assertThat(seen(gid)).containsExactly("xa02:rollback", "xa01:rollback");
+    }
+
+    @Test
+    void shouldForceStopWithoutCallingAnyBranch() {
+        String gid = "force-" + System.nanoTime();
+        node().post("/api/dtmsvr/prepare", global(gid, "tcc"));
+        registerTcc(gid, "01");
+
+        assertThat(node().post("/api/dtmsvr/forceStop", Map.of("gid", gid)).status()).isEqualTo(200);
+
+        JsonNode done = node().query(gid);
+        assertThat(done.path("transaction").path("status").asText()).isEqualTo("failed");
+        assertThat(service.calls(gid)).isEmpty();
+        assertThat(node().post("/api/dtmsvr/forceStop", Map.of("gid", gid)).status()).isEqualTo(409);
+    }
+
+    @Test
+    void shouldRetryAtOnceOnResetNextCronTime() {
+        String gid = "reset-" + System.nanoTime();
+        service.answer("/" + gid + "/confirm01", Answer.status(500), Answer.success());
+        Map<String, Object> body = global(gid, "tcc");
+        body.put("retry_interval", 600); // without the reset, the retry would come after 10 minutes
+        node().post("/api/dtmsvr/prepare", body);
+        registerTcc(gid, "01");
+        node().post("/api/dtmsvr/submit", global(gid, "tcc"));
+        org.awaitility.Awaitility.await().atMost(FINAL_WITHIN).until(() -> service.calls(gid).size() == 1);
+
+        assertThat(node().post("/api/dtmsvr/resetNextCronTime", Map.of("gid", gid)).status()).isEqualTo(200);
+
+        JsonNode done = node().awaitFinal(gid, FINAL_WITHIN);
+        assertThat(done.path("transaction").path("status").asText()).isEqualTo("succeed");
+        assertThat(seen(gid)).containsExactly("confirm01:confirm", "confirm01:confirm");
+    }
+
+    @Test
+    void shouldRefuseModesAndFieldsThatAreWrongNamingTheField() {
+        DtmClient.Reply msg = node().post("/api/dtmsvr/prepare", global("msg-" + System.nanoTime(), "msg"));
+        assertThat(msg.status()).isEqualTo(400);
+        assertThat(msg.body().path("field").asText()).isEqualTo("trans_type");
+        DtmClient.Reply noBranch = node().post("/api/dtmsvr/registerBranch", Map.of("gid", "g", "trans_type", "tcc"));
+        assertThat(noBranch.body().path("field").asText()).isEqualTo("branch_id");
+        DtmClient.Reply unprepared = registerTcc("never-prepared-" + System.nanoTime(), "01");
+        assertThat(unprepared.status()).isEqualTo(409);
+    }
+}
