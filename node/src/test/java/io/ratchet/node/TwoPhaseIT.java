@@ -223,11 +223,120 @@ class TwoPhaseIT {
         assertThat(seen(gid)).containsExactly("confirm01:confirm", "confirm01:confirm");
     }
 
+    private Map<String, Object> message(String gid, int actions) {
+        Map<String, Object> body = global(gid, "msg");
+        List<Map<String, String>> steps = new java.util.ArrayList<>();
+        List<String> payloads = new java.util.ArrayList<>();
+        for (int i = 0; i < actions; i++) {
+            steps.add(Map.of("action", service.url("/" + gid + "/a" + i)));
+            payloads.add("{\"n\":" + i + "}");
+        }
+        body.put("steps", steps);
+        body.put("payloads", payloads);
+        return body;
+    }
+
+    @Test
+    void shouldDeliverAMessageActionsInOrder() {
+        String gid = "msg-normal-" + System.nanoTime();
+        service.answer("/" + gid + "/a1", Answer.failure(), Answer.success()); // a message must get through
+
+        assertThat(node().post("/api/dtmsvr/submit", message(gid, 2)).status()).isEqualTo(200);
+
+        JsonNode done = node().awaitFinal(gid, FINAL_WITHIN);
+        assertThat(done.path("transaction").path("status").asText()).isEqualTo("succeed");
+        assertThat(DtmClient.rowStatuses(done)).containsExactly("succeed", "succeed");
+        assertThat(seen(gid)).containsExactly("a0:action", "a1:action", "a1:action");
+        assertThat(service.calls(gid).get(0).body()).isEqualTo("{\"n\":0}");
+    }
+
+    @Test
+    void shouldCallEveryActionOfAConcurrentMessageAtOnce() {
+        String gid = "msg-concurrent-" + System.nanoTime();
+        service.answer("/" + gid + "/a0", Answer.delay(Duration.ofSeconds(1), Answer.success()));
+        Map<String, Object> body = message(gid, 3);
+        body.put("concurrent", true);
+
+        node().post("/api/dtmsvr/submit", body);
+
+        node().awaitFinal(gid, FINAL_WITHIN);
+        List<String> seen = seen(gid);
+        assertThat(seen).containsExactlyInAnyOrder("a0:action", "a1:action", "a2:action");
+        assertThat(seen.get(0)).isEqualTo("a0:action"); // called first, answered last, yet the others did not wait
+    }
+
+    @Test
+    void shouldPostponeTheFirstCallByTheDelay() {
+        String gid = "msg-delay-" + System.nanoTime();
+        Map<String, Object> body = message(gid, 1);
+        body.put("custom_data", "{\"delay\":2}");
+        long sent = System.nanoTime();
+
+        node().post("/api/dtmsvr/submit", body);
+
+        node().awaitFinal(gid, FINAL_WITHIN);
+        assertThat(service.calls(gid).get(0).atNanos() - sent).isGreaterThanOrEqualTo(Duration.ofMillis(1900).toNanos());
+    }
+
+    @Test
+    void shouldDeliverAPreparedMessageOnceSubmittedAndTolerateADoublePrepare() {
+        String gid = "msg-prepared-" + System.nanoTime();
+        assertThat(node().post("/api/dtmsvr/prepare", message(gid, 1)).status()).isEqualTo(200);
+        assertThat(node().post("/api/dtmsvr/prepare", message(gid, 1)).status()).isEqualTo(200);
+        assertThat(service.calls(gid)).isEmpty();
+
+        node().post("/api/dtmsvr/submit", global(gid, "msg"));
+
+        assertThat(node().awaitFinal(gid, FINAL_WITHIN).path("transaction").path("status").asText()).isEqualTo("succeed");
+        assertThat(seen(gid)).containsExactly("a0:action");
+    }
+
+    @Test
+    void shouldBackCheckATimedOutPreparedMessageAndDeliverItOnSuccess() {
+        String gid = "msg-backcheck-ok-" + System.nanoTime();
+        service.answer("/" + gid + "/query", Answer.ongoing(), Answer.success());
+        Map<String, Object> body = message(gid, 1);
+        body.put("timeout_to_fail", 1);
+        body.put("query_prepared", service.url("/" + gid + "/query"));
+
+        node().post("/api/dtmsvr/prepare", body);
+
+        assertThat(node().awaitFinal(gid, FINAL_WITHIN).path("transaction").path("status").asText()).isEqualTo("succeed");
+        assertThat(seen(gid)).containsExactly("query:msg", "query:msg", "a0:action");
+        assertThat(service.calls(gid).get(0).branchId()).isEqualTo("00");
+    }
+
+    @Test
+    void shouldFailATimedOutPreparedMessageWhoseBackCheckSaysFailure() {
+        String gid = "msg-backcheck-failed-" + System.nanoTime();
+        service.answer("/" + gid + "/query", Answer.failure());
+        Map<String, Object> body = message(gid, 1);
+        body.put("timeout_to_fail", 1);
+        body.put("query_prepared", service.url("/" + gid + "/query"));
+
+        node().post("/api/dtmsvr/prepare", body);
+
+        JsonNode done = node().awaitFinal(gid, FINAL_WITHIN);
+        assertThat(done.path("transaction").path("status").asText()).isEqualTo("failed");
+        assertThat(seen(gid)).containsExactly("query:msg");
+    }
+
+    @Test
+    void shouldFailAPreparedMessageOnAbort() {
+        String gid = "msg-abort-" + System.nanoTime();
+        node().post("/api/dtmsvr/prepare", message(gid, 1));
+
+        assertThat(node().post("/api/dtmsvr/abort", global(gid, "msg")).status()).isEqualTo(200);
+
+        assertThat(node().query(gid).path("transaction").path("status").asText()).isEqualTo("failed");
+        assertThat(service.calls(gid)).isEmpty();
+    }
+
     @Test
     void shouldRefuseModesAndFieldsThatAreWrongNamingTheField() {
-        DtmClient.Reply msg = node().post("/api/dtmsvr/prepare", global("msg-" + System.nanoTime(), "msg"));
-        assertThat(msg.status()).isEqualTo(400);
-        assertThat(msg.body().path("field").asText()).isEqualTo("trans_type");
+        DtmClient.Reply workflow = node().post("/api/dtmsvr/prepare", global("wf-" + System.nanoTime(), "workflow"));
+        assertThat(workflow.status()).isEqualTo(400);
+        assertThat(workflow.body().path("field").asText()).isEqualTo("trans_type");
         DtmClient.Reply noBranch = node().post("/api/dtmsvr/registerBranch", Map.of("gid", "g", "trans_type", "tcc"));
         assertThat(noBranch.body().path("field").asText()).isEqualTo("branch_id");
         DtmClient.Reply unprepared = registerTcc("never-prepared-" + System.nanoTime(), "01");

@@ -9,6 +9,7 @@ import io.ratchet.node.model.Command;
 import io.ratchet.node.model.CommandCodec;
 import io.ratchet.node.model.Event;
 import io.ratchet.node.model.GlobalTransaction;
+import io.ratchet.node.model.MsgTransitions;
 import io.ratchet.node.model.TransactionStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -119,8 +120,11 @@ public final class TransactionEngine extends VerticleBase {
         unschedule(gid);
         long now = clock.getAsLong();
         Set<Integer> running = inFlight.getOrDefault(gid, Set.of());
-        SagaPlanner.Plan plan = tx.transType() == TransType.SAGA ? SagaPlanner.plan(tx, now, running)
-                : TwoPhasePlanner.plan(tx, now, running);
+        SagaPlanner.Plan plan = switch (tx.transType()) {
+            case SAGA -> SagaPlanner.plan(tx, now, running);
+            case MSG -> MsgPlanner.plan(tx, now, running);
+            default -> TwoPhasePlanner.plan(tx, now, running);
+        };
         if (plan.abortReason() != null) {
             abort(tx, plan.abortReason());
             return;
@@ -158,7 +162,7 @@ public final class TransactionEngine extends VerticleBase {
     private void call(GlobalTransaction tx, int row) {
         callsRunning++;
         long term = activeTerm;
-        Branch branch = tx.branches().get(row);
+        Branch branch = row == MsgPlanner.BACK_CHECK_ROW ? MsgTransitions.backCheck(tx) : tx.branches().get(row);
         caller.call(tx, branch)
                 .compose(answer -> {
                     logCall(tx, branch, answer);

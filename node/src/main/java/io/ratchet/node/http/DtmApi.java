@@ -60,7 +60,7 @@ public final class DtmApi implements HttpVerticle.Routes {
         router.post("/api/dtmsvr/abort").handler(ctx -> write(ctx, () -> {
             TransRequest r = parse(ctx);
             SubmitRequests.checkGid(r.gid());
-            SubmitRequests.transType(r.transType(), java.util.EnumSet.of(TransType.TCC, TransType.XA));
+            SubmitRequests.transType(r.transType(), java.util.EnumSet.of(TransType.TCC, TransType.XA, TransType.MSG));
             String reason = r.rollbackReason() == null || r.rollbackReason().isEmpty()
                     ? "aborted by the application" : r.rollbackReason();
             return new Command.Abort(r.gid(), GlobalStatus.PREPARED, reason);

@@ -56,16 +56,76 @@ final class SubmitRequests {
         return type;
     }
 
-    /** prepare of a two-phase transaction. */
-    static Command.Prepare toPrepare(TransRequest r) {
+    /** prepare of a tcc, xa or msg transaction. */
+    static Command toPrepare(TransRequest r) {
         checkGid(r.gid());
-        TransType type = transType(r.transType(), java.util.EnumSet.of(TransType.TCC, TransType.XA));
-        return new Command.Prepare(r.gid(), type, r.customData() == null ? "" : r.customData(), options(r, false, Map.of()));
+        TransType type = transType(r.transType(), java.util.EnumSet.of(TransType.TCC, TransType.XA, TransType.MSG));
+        if (type == TransType.MSG) {
+            MsgParts parts = msgParts(r);
+            if (r.queryPrepared() != null && !r.queryPrepared().isEmpty()) {
+                url(r.queryPrepared(), "query_prepared");
+            }
+            return new Command.PrepareMessage(r.gid(), parts.steps, parts.payloads, customText(r),
+                    r.queryPrepared() == null ? "" : r.queryPrepared(), options(r, Boolean.TRUE.equals(r.concurrent()),
+                    Map.of()));
+        }
+        return new Command.Prepare(r.gid(), type, customText(r), options(r, false, Map.of()));
+    }
+
+    private record MsgParts(List<Step> steps, List<String> payloads) {
+    }
+
+    /** A message's actions (steps with only an action) and payloads; delay checked in custom_data. */
+    private static MsgParts msgParts(TransRequest r) {
+        List<Map<String, String>> raw = r.steps() == null ? List.of() : r.steps();
+        if (raw.size() > MAX_STEPS) {
+            throw new InvalidRequest("steps", "Expected at most " + MAX_STEPS + " steps, but got " + raw.size());
+        }
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            if (raw.get(i) == null) {
+                throw new InvalidRequest("steps[" + i + "]", "Step " + i + " is null");
+            }
+            String action = url(raw.get(i).get("action"), "steps[" + i + "].action");
+            if (action.startsWith("topic://")) {
+                throw new InvalidRequest("steps[" + i + "].action", "Topics are not supported by this version yet");
+            }
+            steps.add(new Step(action, ""));
+        }
+        List<String> payloads = new ArrayList<>();
+        if (r.payloads() != null) {
+            if (r.payloads().size() > steps.size()) {
+                throw new InvalidRequest("payloads", "Expected at most one payload per step (" + steps.size()
+                        + "), but got " + r.payloads().size());
+            }
+            r.payloads().forEach(p -> payloads.add(p == null ? "" : p));
+        }
+        if (r.customData() != null && !r.customData().isBlank()) {
+            try {
+                long delay = WireJson.mapper().readTree(r.customData()).path("delay").asLong(0);
+                if (delay < 0) {
+                    throw new InvalidRequest("custom_data.delay", "Expected a delay >= 0 seconds, but got " + delay);
+                }
+            } catch (java.io.IOException e) {
+                throw new InvalidRequest("custom_data", "Expected custom_data to hold JSON: " + e.getMessage());
+            }
+        }
+        return new MsgParts(steps, payloads);
+    }
+
+    private static String customText(TransRequest r) {
+        return r.customData() == null ? "" : r.customData();
     }
 
     static Command.Submit toSubmit(TransRequest r) {
         checkGid(r.gid());
-        TransType type = transType(r.transType(), java.util.EnumSet.of(TransType.SAGA, TransType.TCC, TransType.XA));
+        TransType type = transType(r.transType(),
+                java.util.EnumSet.of(TransType.SAGA, TransType.TCC, TransType.XA, TransType.MSG));
+        if (type == TransType.MSG) {
+            MsgParts parts = msgParts(r);
+            return new Command.Submit(r.gid(), type, parts.steps, parts.payloads, customText(r),
+                    options(r, Boolean.TRUE.equals(r.concurrent()), Map.of()));
+        }
         if (type != TransType.SAGA) {
             return new Command.Submit(r.gid(), type, List.of(), List.of(), r.customData() == null ? "" : r.customData(),
                     options(r, false, Map.of()));

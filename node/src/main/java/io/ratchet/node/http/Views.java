@@ -21,7 +21,8 @@ final class Views {
     static TransView of(GlobalTransaction t) {
         List<Map<String, String>> steps = t.steps().stream().map(Views::step).toList();
         return new TransView(t.gid(), t.transType().wireName(), t.status().wireName(), steps, t.payloads(),
-                t.customData(), null, "http", time(t.createTimeMs()), time(t.updateTimeMs()),
+                t.customData(), t.queryPrepared().isEmpty() ? null : t.queryPrepared(), "http", time(t.createTimeMs()),
+                time(t.updateTimeMs()),
                 time(t.finishTimeMs()), time(t.rollbackTimeMs()), t.rollbackReason(), null, null,
                 t.retryIntervalMs() / 1000, time(t.nextAttemptAtMs()));
     }

@@ -60,6 +60,23 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * Prepares a two-phase message: its actions are stored but not called until it is submitted, or until the
+     * back-check at {@code queryPrepared} says the local transaction committed.
+     */
+    record PrepareMessage(String gid, List<Step> steps, List<String> payloads, String customData, String queryPrepared,
+                          TransOptions options) implements Command {
+        public PrepareMessage {
+            steps = List.copyOf(steps);
+            payloads = List.copyOf(payloads);
+        }
+
+        @Override
+        public CommandType type() {
+            return CommandType.PREPARE_MESSAGE;
+        }
+    }
+
     /** Ends a transaction as failed at once, without compensating (forceStop). */
     record ForceStop(String gid) implements Command {
         @Override

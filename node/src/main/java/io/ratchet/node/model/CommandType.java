@@ -8,7 +8,8 @@ public enum CommandType {
     PREPARE(4, Command.Prepare.class),
     REGISTER_BRANCH(5, Command.RegisterBranch.class),
     FORCE_STOP(6, Command.ForceStop.class),
-    RESET_NEXT_ATTEMPT(7, Command.ResetNextAttempt.class);
+    RESET_NEXT_ATTEMPT(7, Command.ResetNextAttempt.class),
+    PREPARE_MESSAGE(8, Command.PrepareMessage.class);
 
     public final int code;
     public final Class<? extends Command> recordClass;

@@ -11,6 +11,7 @@ import java.util.List;
  * One global transaction as replicated: what was submitted, its branch rows (PROTOCOL.md §4: per saga step the
  * compensate row, then the action row; ids {@code 01}, {@code 02}, ...) and its retry timing.
  *
+ * @param queryPrepared   msg: the back-check URL called when a prepared message times out
  * @param nextAttemptAtMs when the engine should next work on it (DTM's next_cron_time)
  * @param retryIntervalMs the current retry interval: base after a success, doubled after each temporary error
  */
@@ -21,6 +22,7 @@ public record GlobalTransaction(
         List<Step> steps,
         List<String> payloads,
         String customData,
+        String queryPrepared,
         TransOptions options,
         List<Branch> branches,
         long createTimeMs,
@@ -36,6 +38,7 @@ public record GlobalTransaction(
         payloads = List.copyOf(payloads);
         branches = List.copyOf(branches);
         customData = customData == null ? "" : customData;
+        queryPrepared = queryPrepared == null ? "" : queryPrepared;
         rollbackReason = rollbackReason == null ? "" : rollbackReason;
     }
 
@@ -66,25 +69,25 @@ public record GlobalTransaction(
     public GlobalTransaction withBranch(int row, Branch branch) {
         List<Branch> copy = new ArrayList<>(branches);
         copy.set(row, branch);
-        return new GlobalTransaction(gid, transType, status, steps, payloads, customData, options, copy,
+        return new GlobalTransaction(gid, transType, status, steps, payloads, customData, queryPrepared, options, copy,
                 createTimeMs, branch.updateTimeMs(), finishTimeMs, rollbackTimeMs, rollbackReason, nextAttemptAtMs,
                 retryIntervalMs);
     }
 
     public GlobalTransaction withStatus(GlobalStatus newStatus, long nowMs) {
-        return new GlobalTransaction(gid, transType, newStatus, steps, payloads, customData, options, branches,
+        return new GlobalTransaction(gid, transType, newStatus, steps, payloads, customData, queryPrepared, options, branches,
                 createTimeMs, nowMs, newStatus.isFinal() ? nowMs : finishTimeMs,
                 newStatus == GlobalStatus.ABORTING ? nowMs : rollbackTimeMs, rollbackReason, nextAttemptAtMs,
                 retryIntervalMs);
     }
 
     public GlobalTransaction withRollbackReason(String reason) {
-        return new GlobalTransaction(gid, transType, status, steps, payloads, customData, options, branches,
+        return new GlobalTransaction(gid, transType, status, steps, payloads, customData, queryPrepared, options, branches,
                 createTimeMs, updateTimeMs, finishTimeMs, rollbackTimeMs, reason, nextAttemptAtMs, retryIntervalMs);
     }
 
     public GlobalTransaction withNextAttempt(long atMs, long intervalMs) {
-        return new GlobalTransaction(gid, transType, status, steps, payloads, customData, options, branches,
+        return new GlobalTransaction(gid, transType, status, steps, payloads, customData, queryPrepared, options, branches,
                 createTimeMs, updateTimeMs, finishTimeMs, rollbackTimeMs, rollbackReason, atMs, intervalMs);
     }
 

@@ -24,14 +24,22 @@ public final class Transitions {
         // One method per command (Java 17 has no pattern switch over sealed types yet); the two-phase modes in
         // TwoPhaseTransitions.
         if (command instanceof Command.Submit submit) {
-            return submit.transType() == TransType.SAGA ? submit(before, submit, nowMs)
-                    : TwoPhaseTransitions.submit(before, submit, nowMs);
+            return switch (submit.transType()) {
+                case SAGA -> submit(before, submit, nowMs);
+                case MSG -> MsgTransitions.submit(before, submit, nowMs);
+                default -> TwoPhaseTransitions.submit(before, submit, nowMs);
+            };
         } else if (command instanceof Command.ReportBranch report) {
             if (before == null) {
                 return Outcome.rejected(Rejection.Kind.NOT_FOUND, "No transaction '" + report.gid() + "'");
             }
-            return before.transType() == TransType.SAGA ? report(before, report, nowMs)
-                    : TwoPhaseTransitions.report(before, report, nowMs);
+            return switch (before.transType()) {
+                case SAGA -> report(before, report, nowMs);
+                case MSG -> MsgTransitions.report(before, report, nowMs);
+                default -> TwoPhaseTransitions.report(before, report, nowMs);
+            };
+        } else if (command instanceof Command.PrepareMessage prepare) {
+            return MsgTransitions.prepare(before, prepare, nowMs);
         } else if (command instanceof Command.Abort abort) {
             return abort(before, abort, nowMs);
         } else if (command instanceof Command.Prepare prepare) {
@@ -64,7 +72,7 @@ public final class Transitions {
             rows.add(new Branch(id, BranchOp.ACTION, step.action(), payload, BranchStatus.PREPARED, 0, nowMs, nowMs, 0));
         }
         GlobalTransaction created = new GlobalTransaction(c.gid(), c.transType(), GlobalStatus.SUBMITTED, c.steps(),
-                c.payloads(), c.customData(), c.options(), rows, nowMs, nowMs, 0, 0, "", nowMs,
+                c.payloads(), c.customData(), "", c.options(), rows, nowMs, nowMs, 0, 0, "", nowMs,
                 c.options().retryIntervalMs());
         List<Event> events = new ArrayList<>();
         events.add(new Event.Submitted(c.gid()));
@@ -153,6 +161,12 @@ public final class Transitions {
         }
         if (before.status() == GlobalStatus.ABORTING && c.expected() == GlobalStatus.PREPARED) {
             return new Outcome.Accepted(before, List.of()); // the application's abort, repeated
+        }
+        if (before.transType() == TransType.MSG && before.status() == GlobalStatus.PREPARED
+                && c.expected() == GlobalStatus.PREPARED) {
+            // A prepared message has nothing to undo: its actions were never called.
+            return new Outcome.Accepted(before.withRollbackReason(c.reason()).withStatus(GlobalStatus.FAILED, nowMs),
+                    List.of(new Event.Failed(c.gid())));
         }
         if (before.status() != c.expected()) {
             return Outcome.rejected(Rejection.Kind.STALE, "Expected transaction '" + c.gid() + "' to be "

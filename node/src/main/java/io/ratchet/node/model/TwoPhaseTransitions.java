@@ -42,7 +42,7 @@ public final class TwoPhaseTransitions {
                     + "' to be new or prepared, but it is " + before.status().wireName());
         }
         GlobalTransaction created = new GlobalTransaction(c.gid(), c.transType(), GlobalStatus.PREPARED, List.of(),
-                List.of(), c.customData(), c.options(), List.of(), nowMs, nowMs, 0, 0, "", nowMs,
+                List.of(), c.customData(), "", c.options(), List.of(), nowMs, nowMs, 0, 0, "", nowMs,
                 c.options().retryIntervalMs());
         return new Outcome.Accepted(created, List.of());
     }
@@ -68,7 +68,7 @@ public final class TwoPhaseTransitions {
         rows.add(new Branch(c.branchId(), doOp(before.transType()), c.doUrl(), c.payload(), BranchStatus.PREPARED, 0,
                 nowMs, nowMs, 0));
         GlobalTransaction after = new GlobalTransaction(before.gid(), before.transType(), before.status(),
-                before.steps(), before.payloads(), before.customData(), before.options(), rows, before.createTimeMs(),
+                before.steps(), before.payloads(), before.customData(), before.queryPrepared(), before.options(), rows, before.createTimeMs(),
                 nowMs, 0, 0, "", before.nextAttemptAtMs(), before.retryIntervalMs());
         return new Outcome.Accepted(after, List.of());
     }

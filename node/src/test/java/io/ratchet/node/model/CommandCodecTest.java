@@ -39,7 +39,10 @@ class CommandCodecTest {
                         new TransOptions(false, 0, 10_000, 3_000, Map.of(), false, 0, Map.of())),
                 new Command.RegisterBranch("golden-2", "01", "{\"amount\":30}", "http://svc/Confirm", "http://svc/Cancel"),
                 new Command.ForceStop("golden-2"),
-                new Command.ResetNextAttempt("golden-2"));
+                new Command.ResetNextAttempt("golden-2"),
+                new Command.PrepareMessage("golden-3", List.of(new Step("http://svc/TransIn", "")), List.of("{}"),
+                        "{\"delay\":5}", "http://svc/QueryPrepared",
+                        new TransOptions(false, 0, 10_000, 3_000, Map.of(), true, 0, Map.of())));
     }
 
     @ParameterizedTest
