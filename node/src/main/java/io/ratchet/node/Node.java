@@ -40,7 +40,7 @@ public final class Node implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         try {
             TransactionEngine engine = new TransactionEngine(log, store, config.maxConcurrentBranchCalls(),
-                    System::currentTimeMillis);
+                    System::currentTimeMillis, config.alertUrl(), config.alertAfterRetries());
             vertx.deployVerticle(engine).await();
             applier.addListener(engine::onApplied);
             vertx.deployVerticle(

@@ -18,6 +18,7 @@ import java.util.Set;
  *
  * @param retainFinished           how long finished transactions stay queryable before compaction
  * @param maxConcurrentBranchCalls  branch calls the engine makes at once, over all transactions
+ * @param alertUrl                  webhook told when a branch reaches {@code alertAfterRetries} retries ("" = off)
  */
 public record NodeConfig(
         Path configFile,
@@ -28,7 +29,9 @@ public record NodeConfig(
         int httpInstances,
         long httpBodyLimitBytes,
         Duration retainFinished,
-        int maxConcurrentBranchCalls) {
+        int maxConcurrentBranchCalls,
+        String alertUrl,
+        int alertAfterRetries) {
 
     public NodeConfig {
         nodes = List.copyOf(nodes);
@@ -98,7 +101,8 @@ public record NodeConfig(
         }
         return new NodeConfig(file, clusterId, nodeId, nodes, log, c.getInt("http.instances"),
                 c.getBytes("http.body-limit"), c.getDuration("retention.finished-transactions"),
-                c.getInt("engine.max-concurrent-branch-calls"));
+                c.getInt("engine.max-concurrent-branch-calls"), c.getString("alert.url"),
+                c.getInt("alert.after-retries"));
     }
 
     private static int port(Config n, String key, String id) {

@@ -42,6 +42,9 @@ public final class TransactionEngine extends VerticleBase {
     private final TransactionStore store;
     private final int maxConcurrentCalls;
     private final LongSupplier clock;
+    private final String alertUrl;
+    private final int alertAfterRetries;
+    private AlertWebhook alerts;
 
     private Context engineContext;
     private BranchCaller caller;
@@ -56,17 +59,24 @@ public final class TransactionEngine extends VerticleBase {
     private long timerId = -1;
     private long timerAt = Long.MAX_VALUE;
 
-    public TransactionEngine(ReplicatedLog log, TransactionStore store, int maxConcurrentCalls, LongSupplier clock) {
+    /**
+     * @param alertUrl          where to POST an alert when a branch reaches {@code alertAfterRetries} retries ("" = off)
+     */
+    public TransactionEngine(ReplicatedLog log, TransactionStore store, int maxConcurrentCalls, LongSupplier clock,
+                             String alertUrl, int alertAfterRetries) {
         this.log = log;
         this.store = store;
         this.maxConcurrentCalls = maxConcurrentCalls;
         this.clock = clock;
+        this.alertUrl = alertUrl;
+        this.alertAfterRetries = alertAfterRetries;
     }
 
     @Override
     public Future<?> start() {
         engineContext = context;
         caller = new BranchCaller(vertx, maxConcurrentCalls);
+        alerts = new AlertWebhook(vertx, alertUrl, alertAfterRetries);
         // The log replays its latest role event to a new listener, so a leadership won before start is not missed.
         log.addRoleListener((role, leader, term) -> engineContext.runOnContext(v -> onRole(role, term)));
         return Future.succeededFuture();
@@ -75,6 +85,7 @@ public final class TransactionEngine extends VerticleBase {
     @Override
     public Future<?> stop() {
         caller.close();
+        alerts.close();
         return Future.succeededFuture();
     }
 
@@ -84,6 +95,11 @@ public final class TransactionEngine extends VerticleBase {
         if (ctx != null) {
             ctx.runOnContext(v -> {
                 if (active) {
+                    for (Event e : events) {
+                        if (e instanceof Event.BranchRetrying retrying) {
+                            alerts.onRetrying(after, retrying);
+                        }
+                    }
                     reconsider(after.gid());
                 }
             });

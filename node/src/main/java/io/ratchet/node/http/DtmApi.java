@@ -68,6 +68,7 @@ public final class DtmApi implements HttpVerticle.Routes {
         router.post("/api/dtmsvr/forceStop").handler(ctx -> write(ctx, () -> new Command.ForceStop(gidOf(ctx))));
         router.post("/api/dtmsvr/resetNextCronTime")
                 .handler(ctx -> write(ctx, () -> new Command.ResetNextAttempt(gidOf(ctx))));
+        router.get("/api/dtmsvr/resetCronTime").handler(this::resetCronTime);
         router.get("/api/dtmsvr/query").handler(this::query);
         router.get("/api/dtmsvr/all").handler(this::all);
     }
@@ -145,6 +146,39 @@ public final class DtmApi implements HttpVerticle.Routes {
         if (waited != null) {
             waited.cancel().run();
         }
+    }
+
+    record ResetCronTime(@com.fasterxml.jackson.annotation.JsonProperty("has_remaining") boolean hasRemaining,
+                         @com.fasterxml.jackson.annotation.JsonProperty("succeed_count") int succeedCount) {
+    }
+
+    /** Makes due now the unfinished transactions whose next attempt is more than {@code timeout} s away. */
+    private void resetCronTime(RoutingContext ctx) {
+        long timeoutS;
+        int limit;
+        try {
+            Long t = number(ctx, "timeout");
+            Long l = number(ctx, "limit");
+            timeoutS = t == null ? 0 : Math.max(0, t);
+            limit = l == null ? 100 : (int) Math.min(Math.max(l, 1), MAX_PAGE);
+        } catch (InvalidRequest e) {
+            send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
+            return;
+        }
+        linearizable(ctx).onSuccess(v -> {
+            long threshold = System.currentTimeMillis() + timeoutS * 1000;
+            List<GlobalTransaction> candidates = store.unfinished().stream()
+                    .filter(t -> t.nextAttemptAtMs() > threshold).toList();
+            List<Future<Boolean>> resets = candidates.stream().limit(limit)
+                    .map(t -> Future.fromCompletionStage(
+                            log.submit(CommandCodec.encode(new Command.ResetNextAttempt(t.gid()))),
+                            ctx.vertx().getOrCreateContext()).map(bytes -> ApplyReply.decode(bytes).accepted()))
+                    .toList();
+            Future.join(resets).onComplete(done -> {
+                int succeeded = (int) resets.stream().filter(f -> f.succeeded() && f.result()).count();
+                send(ctx, 200, new ResetCronTime(candidates.size() > limit, succeeded));
+            });
+        });
     }
 
     private void query(RoutingContext ctx) {

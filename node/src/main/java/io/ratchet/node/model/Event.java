@@ -18,7 +18,7 @@ public sealed interface Event {
 
     /** No definite answer (ONGOING or a temporary error): tried again at {@code nextAttemptAtMs}. */
     record BranchRetrying(String gid, String branchId, BranchOp op, BranchResult result, int attempts,
-                          long nextAttemptAtMs) implements Event {
+                          long nextAttemptAtMs, String message) implements Event {
     }
 
     record Aborting(String gid, String reason) implements Event {

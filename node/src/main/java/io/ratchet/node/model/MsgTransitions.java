@@ -126,7 +126,7 @@ public final class MsgTransitions {
         long next = nowMs + tx.retryIntervalMs();
         long interval = result == BranchResult.ONGOING ? tx.retryIntervalMs()
                 : Math.min(2 * tx.retryIntervalMs(), Transitions.MAX_RETRY_INTERVAL_MS);
-        events.add(new Event.BranchRetrying(c.gid(), c.branchId(), c.op(), result, attempts, next));
+        events.add(new Event.BranchRetrying(c.gid(), c.branchId(), c.op(), result, attempts, next, c.message()));
         return tx.withNextAttempt(next, interval);
     }
 

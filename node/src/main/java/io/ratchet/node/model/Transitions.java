@@ -121,7 +121,7 @@ public final class Transitions {
                 long next = nowMs + before.retryIntervalMs();
                 after = before.withBranch(row, attempted).withNextAttempt(next, before.retryIntervalMs());
                 events.add(new Event.BranchRetrying(c.gid(), c.branchId(), c.op(), BranchResult.ONGOING,
-                        attempted.attempts(), next));
+                        attempted.attempts(), next, c.message()));
                 after = abortIfRetriesExhausted(after, attempted, nowMs, events);
             }
             default -> {
@@ -130,7 +130,7 @@ public final class Transitions {
                 after = before.withBranch(row, attempted)
                         .withNextAttempt(next, Math.min(2 * before.retryIntervalMs(), MAX_RETRY_INTERVAL_MS));
                 events.add(new Event.BranchRetrying(c.gid(), c.branchId(), c.op(), BranchResult.ERROR,
-                        attempted.attempts(), next));
+                        attempted.attempts(), next, c.message()));
                 after = abortIfRetriesExhausted(after, attempted, nowMs, events);
             }
         }

@@ -132,7 +132,7 @@ public final class TwoPhaseTransitions {
             long interval = result == BranchResult.ONGOING ? before.retryIntervalMs()
                     : Math.min(2 * before.retryIntervalMs(), Transitions.MAX_RETRY_INTERVAL_MS);
             after = before.withBranch(row, attempted).withNextAttempt(next, interval);
-            events.add(new Event.BranchRetrying(c.gid(), c.branchId(), c.op(), result, attempted.attempts(), next));
+            events.add(new Event.BranchRetrying(c.gid(), c.branchId(), c.op(), result, attempted.attempts(), next, c.message()));
         }
         return new Outcome.Accepted(settle(after, nowMs, events), events);
     }

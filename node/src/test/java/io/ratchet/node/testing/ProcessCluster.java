@@ -37,7 +37,7 @@ public final class ProcessCluster implements AutoCloseable {
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    private ProcessCluster(Path dir) throws IOException {
+    private ProcessCluster(Path dir, String extraConf) throws IOException {
         this.dir = dir;
         if (!Files.isRegularFile(JAR) || !Files.isRegularFile(JVM_OPTIONS)) {
             throw new IllegalStateException("Expected " + JAR + " and " + JVM_OPTIONS + "; run mvn package first");
@@ -49,13 +49,19 @@ public final class ProcessCluster implements AutoCloseable {
             conf.append("ratchet.nodes.").append(id).append(" { raft-port = ").append(FreePorts.next())
                     .append(", http-port = ").append(httpPort).append(", data-dir = \"data/").append(id).append("\" }\n");
         }
+        conf.append(extraConf).append('\n');
         config = dir.resolve("cluster.conf");
         Files.writeString(config, conf);
     }
 
     /** Starts n1, n2 and n3 from the shipped configuration rewritten to free ports. */
     public static ProcessCluster start(Path dir) throws IOException {
-        ProcessCluster cluster = new ProcessCluster(dir);
+        return start(dir, "");
+    }
+
+    /** The same, with HOCON lines appended to the configuration (e.g. {@code ratchet.alert.url = "..."}). */
+    public static ProcessCluster start(Path dir, String extraConf) throws IOException {
+        ProcessCluster cluster = new ProcessCluster(dir, extraConf);
         for (String id : cluster.ids()) {
             cluster.start(id);
         }
