@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The leader is SIGKILLed in the middle of TCC confirm phases: the new leader confirms everything, in order. */
+/**
+ * The leader is SIGKILLed in the middle of TCC confirm phases, and in the middle of message back-checks: the new
+ * leader finishes everything, in order.
+ */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class TwoPhaseFailoverIT {
 
@@ -66,6 +69,42 @@ class TwoPhaseFailoverIT {
                         .map(c -> c.path().substring(c.path().lastIndexOf('/') + 1)).toList();
                 assertThat(seen).as(gid).contains("confirm01", "confirm02").doesNotContain("cancel01", "cancel02");
                 assertThat(seen.lastIndexOf("confirm02")).as(gid + " " + seen).isLessThan(seen.indexOf("confirm01"));
+            }
+        }
+    }
+
+    @Test
+    void shouldFinishEveryMessageBackCheckOnTheNewLeader() throws Exception {
+        try (ProcessCluster cluster = ProcessCluster.start(dir); BusinessService service = BusinessService.start()) {
+            String leader = cluster.awaitLeader(Duration.ofSeconds(90));
+            String follower = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            DtmClient client = new DtmClient(cluster.url(follower));
+
+            // given: 30 prepared messages that time out after 1 s; their back-check is slow, then says SUCCESS
+            List<String> gids = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                String gid = "msg-fo-" + System.nanoTime() + "-" + i;
+                gids.add(gid);
+                service.answer("/" + gid + "/query", Answer.delay(Duration.ofMillis(500), Answer.success()));
+                assertThat(client.post("/api/dtmsvr/prepare", Map.of("gid", gid, "trans_type", "msg",
+                        "timeout_to_fail", 1, "retry_interval", 1, "query_prepared", service.url("/" + gid + "/query"),
+                        "steps", List.of(Map.of("action", service.url("/" + gid + "/a0"))))).status()).isEqualTo(200);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> service.calls().stream()
+                    .filter(c -> c.path().endsWith("/query")).count() >= 5);
+
+            // when
+            cluster.kill(leader);
+            cluster.awaitLeader(Duration.ofSeconds(15));
+
+            // then: every message is delivered, after a back-check
+            for (String gid : gids) {
+                JsonNode done = client.awaitFinal(gid, Duration.ofSeconds(60));
+                assertThat(done.path("transaction").path("status").asText()).as(gid).isEqualTo("succeed");
+                List<String> seen = service.calls(gid).stream()
+                        .map(c -> c.path().substring(c.path().lastIndexOf('/') + 1)).toList();
+                assertThat(seen).as(gid).contains("query", "a0");
+                assertThat(seen.indexOf("a0")).as(gid + " " + seen).isGreaterThan(seen.indexOf("query"));
             }
         }
     }
