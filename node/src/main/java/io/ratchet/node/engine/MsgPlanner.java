@@ -20,19 +20,19 @@ public final class MsgPlanner {
     private MsgPlanner() {
     }
 
-    public static SagaPlanner.Plan plan(GlobalTransaction tx, long nowMs, Set<Integer> inFlightRows) {
+    public static Plan plan(GlobalTransaction tx, long nowMs, Set<Integer> inFlightRows) {
         if (tx.status().isFinal()) {
-            return SagaPlanner.Plan.idle(Long.MAX_VALUE);
+            return Plan.idle(Long.MAX_VALUE);
         }
         long due = Math.max(tx.nextAttemptAtMs(),
                 tx.status() == GlobalStatus.PREPARED ? MsgTransitions.backCheckDueMs(tx) : 0);
         if (nowMs < due) {
-            return SagaPlanner.Plan.idle(due);
+            return Plan.idle(due);
         }
         if (tx.status() == GlobalStatus.PREPARED) {
             return inFlightRows.contains(BACK_CHECK_ROW) || tx.queryPrepared().isEmpty()
-                    ? SagaPlanner.Plan.idle(Long.MAX_VALUE)
-                    : new SagaPlanner.Plan(List.of(BACK_CHECK_ROW), null, Long.MAX_VALUE);
+                    ? Plan.idle(Long.MAX_VALUE)
+                    : new Plan(List.of(BACK_CHECK_ROW), null, Long.MAX_VALUE);
         }
         List<Integer> rows = new ArrayList<>();
         for (int row = 0; row < tx.branches().size(); row++) {
@@ -41,6 +41,6 @@ public final class MsgPlanner {
                 rows.add(row);
             }
         }
-        return new SagaPlanner.Plan(rows, null, Long.MAX_VALUE);
+        return new Plan(rows, null, Long.MAX_VALUE);
     }
 }

@@ -15,13 +15,6 @@ import java.util.Set;
  */
 public final class SagaPlanner {
 
-    /** What to do now (rows to call, or abort from the current status), and when to look again. */
-    public record Plan(List<Integer> callRows, String abortReason, long wakeAtMs) {
-        static Plan idle(long wakeAtMs) {
-            return new Plan(List.of(), null, wakeAtMs);
-        }
-    }
-
     private SagaPlanner() {
     }
 

@@ -136,7 +136,7 @@ public final class TransactionEngine extends VerticleBase {
         unschedule(gid);
         long now = clock.getAsLong();
         Set<Integer> running = inFlight.getOrDefault(gid, Set.of());
-        SagaPlanner.Plan plan = switch (tx.transType()) {
+        Plan plan = switch (tx.transType()) {
             case SAGA -> SagaPlanner.plan(tx, now, running);
             case MSG -> MsgPlanner.plan(tx, now, running);
             default -> TwoPhasePlanner.plan(tx, now, running);

@@ -15,24 +15,24 @@ public final class TwoPhasePlanner {
     private TwoPhasePlanner() {
     }
 
-    public static SagaPlanner.Plan plan(GlobalTransaction tx, long nowMs, Set<Integer> inFlightRows) {
+    public static Plan plan(GlobalTransaction tx, long nowMs, Set<Integer> inFlightRows) {
         if (tx.status().isFinal()) {
-            return SagaPlanner.Plan.idle(Long.MAX_VALUE);
+            return Plan.idle(Long.MAX_VALUE);
         }
         if (tx.status() == GlobalStatus.PREPARED) {
             long deadline = tx.createTimeMs() + TwoPhaseTransitions.preparedTimeoutMs(tx);
             return nowMs >= deadline
-                    ? new SagaPlanner.Plan(List.of(), "Timed out after " + (deadline - tx.createTimeMs()) / 1000
+                    ? new Plan(List.of(), "Timed out after " + (deadline - tx.createTimeMs()) / 1000
                     + " s in prepared", Long.MAX_VALUE)
-                    : SagaPlanner.Plan.idle(deadline);
+                    : Plan.idle(deadline);
         }
         if (nowMs < tx.nextAttemptAtMs()) {
-            return SagaPlanner.Plan.idle(tx.nextAttemptAtMs());
+            return Plan.idle(tx.nextAttemptAtMs());
         }
         int row = TwoPhaseTransitions.nextRow(tx);
         if (row < 0 || inFlightRows.contains(row)) {
-            return SagaPlanner.Plan.idle(Long.MAX_VALUE);
+            return Plan.idle(Long.MAX_VALUE);
         }
-        return new SagaPlanner.Plan(List.of(row), null, Long.MAX_VALUE);
+        return new Plan(List.of(row), null, Long.MAX_VALUE);
     }
 }

@@ -69,26 +69,26 @@ public record GlobalTransaction(
     public GlobalTransaction withBranch(int row, Branch branch) {
         List<Branch> copy = new ArrayList<>(branches);
         copy.set(row, branch);
-        return new GlobalTransaction(gid, transType, status, steps, payloads, customData, queryPrepared, options, copy,
-                createTimeMs, branch.updateTimeMs(), finishTimeMs, rollbackTimeMs, rollbackReason, nextAttemptAtMs,
+        return new GlobalTransaction(gid, transType, status, steps, payloads, customData, queryPrepared, options,
+                copy, createTimeMs, branch.updateTimeMs(), finishTimeMs, rollbackTimeMs, rollbackReason, nextAttemptAtMs,
                 retryIntervalMs);
     }
 
     public GlobalTransaction withStatus(GlobalStatus newStatus, long nowMs) {
-        return new GlobalTransaction(gid, transType, newStatus, steps, payloads, customData, queryPrepared, options, branches,
-                createTimeMs, nowMs, newStatus.isFinal() ? nowMs : finishTimeMs,
+        return new GlobalTransaction(gid, transType, newStatus, steps, payloads, customData, queryPrepared, options,
+                branches, createTimeMs, nowMs, newStatus.isFinal() ? nowMs : finishTimeMs,
                 newStatus == GlobalStatus.ABORTING ? nowMs : rollbackTimeMs, rollbackReason, nextAttemptAtMs,
                 retryIntervalMs);
     }
 
     public GlobalTransaction withRollbackReason(String reason) {
-        return new GlobalTransaction(gid, transType, status, steps, payloads, customData, queryPrepared, options, branches,
-                createTimeMs, updateTimeMs, finishTimeMs, rollbackTimeMs, reason, nextAttemptAtMs, retryIntervalMs);
+        return new GlobalTransaction(gid, transType, status, steps, payloads, customData, queryPrepared, options,
+                branches, createTimeMs, updateTimeMs, finishTimeMs, rollbackTimeMs, reason, nextAttemptAtMs, retryIntervalMs);
     }
 
     public GlobalTransaction withNextAttempt(long atMs, long intervalMs) {
-        return new GlobalTransaction(gid, transType, status, steps, payloads, customData, queryPrepared, options, branches,
-                createTimeMs, updateTimeMs, finishTimeMs, rollbackTimeMs, rollbackReason, atMs, intervalMs);
+        return new GlobalTransaction(gid, transType, status, steps, payloads, customData, queryPrepared, options,
+                branches, createTimeMs, updateTimeMs, finishTimeMs, rollbackTimeMs, rollbackReason, atMs, intervalMs);
     }
 
     /** Whether step {@code i}'s action may have been called: it has an outcome, or it was ready to be called. */

@@ -50,7 +50,7 @@ class SagaPlannerTest {
         model.apply(SagaFixture.saga("g1", 1, false, Map.of(), 0));
         model.report(0, ACTION, BranchResult.ERROR);
 
-        SagaPlanner.Plan early = plan(Set.of());
+        Plan early = plan(Set.of());
         assertThat(early.callRows()).isEmpty();
         assertThat(early.wakeAtMs()).isEqualTo(model.nowMs + 10_000);
 
@@ -70,7 +70,7 @@ class SagaPlannerTest {
         assertThat(plan(Set.of()).abortReason()).contains("timeout_to_fail");
     }
 
-    private SagaPlanner.Plan plan(Set<Integer> inFlight) {
+    private Plan plan(Set<Integer> inFlight) {
         return SagaPlanner.plan(model.tx, model.nowMs, inFlight);
     }
 }
