@@ -192,6 +192,36 @@ class TwoPhaseIT {
     }
 
     @Test
+    void shouldTolerateARepeatedXaCommit() {
+        String gid = "xa-duplicate-" + System.nanoTime();
+        // the branch commits, but its answer is lost (500): the commit comes again and must be accepted
+        service.answer("/" + gid + "/xa01", Answer.status(500), Answer.success());
+        node().post("/api/dtmsvr/prepare", global(gid, "xa"));
+        registerXa(gid, "01");
+
+        node().post("/api/dtmsvr/submit", global(gid, "xa"));
+
+        JsonNode done = node().awaitFinal(gid, FINAL_WITHIN);
+        assertThat(done.path("transaction").path("status").asText()).isEqualTo("succeed");
+        assertThat(seen(gid)).containsExactly("xa01:commit", "xa01:commit");
+    }
+
+    @Test
+    void shouldRollBackAPreparedXaOnTimeout() {
+        String gid = "xa-timeout-" + System.nanoTime();
+        Map<String, Object> body = global(gid, "xa");
+        body.put("timeout_to_fail", 2);
+        node().post("/api/dtmsvr/prepare", body);
+        registerXa(gid, "01");
+        registerXa(gid, "02");
+
+        JsonNode done = node().awaitFinal(gid, FINAL_WITHIN);
+
+        assertThat(done.path("transaction").path("status").asText()).isEqualTo("failed");
+        assertThat(seen(gid)).containsExactly("xa02:rollback", "xa01:rollback");
+    }
+
+    @Test
     void shouldForceStopWithoutCallingAnyBranch() {
         String gid = "force-" + System.nanoTime();
         node().post("/api/dtmsvr/prepare", global(gid, "tcc"));
