@@ -123,11 +123,7 @@ public final class MsgTransitions {
     private static GlobalTransaction retry(GlobalTransaction tx, Command.ReportBranch c, int attempts, long nowMs,
                                            List<Event> events) {
         BranchResult result = c.result() == BranchResult.ONGOING ? BranchResult.ONGOING : BranchResult.ERROR;
-        long next = nowMs + tx.retryIntervalMs();
-        long interval = result == BranchResult.ONGOING ? tx.retryIntervalMs()
-                : Math.min(2 * tx.retryIntervalMs(), Transitions.MAX_RETRY_INTERVAL_MS);
-        events.add(new Event.BranchRetrying(c.gid(), c.branchId(), c.op(), result, attempts, next, c.message()));
-        return tx.withNextAttempt(next, interval);
+        return Transitions.scheduleRetry(tx, c, result, attempts, nowMs, events);
     }
 
     /** Whether an action row may be called: concurrent messages call all at once, others in order. */

@@ -116,25 +116,27 @@ public final class Transitions {
                 events.add(new Event.BranchFailed(c.gid(), c.branchId(), c.op(), c.message()));
                 events.add(new Event.Aborting(c.gid(), c.message()));
             }
-            case ONGOING -> {
-                Branch attempted = branch.withAttempt(nowMs);
-                long next = nowMs + before.retryIntervalMs();
-                after = before.withBranch(row, attempted).withNextAttempt(next, before.retryIntervalMs());
-                events.add(new Event.BranchRetrying(c.gid(), c.branchId(), c.op(), BranchResult.ONGOING,
-                        attempted.attempts(), next, c.message()));
-                after = abortIfRetriesExhausted(after, attempted, nowMs, events);
-            }
             default -> {
+                BranchResult result = definite(c) == BranchResult.ONGOING ? BranchResult.ONGOING : BranchResult.ERROR;
                 Branch attempted = branch.withAttempt(nowMs);
-                long next = nowMs + before.retryIntervalMs();
-                after = before.withBranch(row, attempted)
-                        .withNextAttempt(next, Math.min(2 * before.retryIntervalMs(), MAX_RETRY_INTERVAL_MS));
-                events.add(new Event.BranchRetrying(c.gid(), c.branchId(), c.op(), BranchResult.ERROR,
-                        attempted.attempts(), next, c.message()));
+                after = scheduleRetry(before.withBranch(row, attempted), c, result, attempted.attempts(), nowMs, events);
                 after = abortIfRetriesExhausted(after, attempted, nowMs, events);
             }
         }
         return new Outcome.Accepted(settle(after, nowMs, events), events);
+    }
+
+    /**
+     * No definite answer: try again after the current interval; an error (not ONGOING) doubles the interval for the
+     * time after, up to {@link #MAX_RETRY_INTERVAL_MS}. Shared by every mode.
+     */
+    static GlobalTransaction scheduleRetry(GlobalTransaction tx, Command.ReportBranch c, BranchResult result,
+                                           int attempts, long nowMs, List<Event> events) {
+        long next = nowMs + tx.retryIntervalMs();
+        long interval = result == BranchResult.ONGOING ? tx.retryIntervalMs()
+                : Math.min(2 * tx.retryIntervalMs(), MAX_RETRY_INTERVAL_MS);
+        events.add(new Event.BranchRetrying(c.gid(), c.branchId(), c.op(), result, attempts, next, c.message()));
+        return tx.withNextAttempt(next, interval);
     }
 
     /** FAILURE is definite only for a saga action; compensations must eventually succeed, so it is an error there. */

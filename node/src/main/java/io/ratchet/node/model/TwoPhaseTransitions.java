@@ -128,11 +128,8 @@ public final class TwoPhaseTransitions {
             // Second-phase ops must eventually succeed: FAILURE is retried like any temporary error.
             BranchResult result = c.result() == BranchResult.ONGOING ? BranchResult.ONGOING : BranchResult.ERROR;
             Branch attempted = branch.withAttempt(nowMs);
-            long next = nowMs + before.retryIntervalMs();
-            long interval = result == BranchResult.ONGOING ? before.retryIntervalMs()
-                    : Math.min(2 * before.retryIntervalMs(), Transitions.MAX_RETRY_INTERVAL_MS);
-            after = before.withBranch(row, attempted).withNextAttempt(next, interval);
-            events.add(new Event.BranchRetrying(c.gid(), c.branchId(), c.op(), result, attempted.attempts(), next, c.message()));
+            after = Transitions.scheduleRetry(before.withBranch(row, attempted), c, result, attempted.attempts(), nowMs,
+                    events);
         }
         return new Outcome.Accepted(settle(after, nowMs, events), events);
     }
