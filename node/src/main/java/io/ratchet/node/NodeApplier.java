@@ -7,6 +7,7 @@ import io.ratchet.node.model.ApplyReply;
 import io.ratchet.node.model.Command;
 import io.ratchet.node.model.CommandCodec;
 import io.ratchet.node.model.Outcome;
+import io.ratchet.node.model.Topics;
 import io.ratchet.node.model.TransactionStore;
 import io.ratchet.node.model.Transitions;
 import java.io.IOException;
@@ -41,9 +42,15 @@ final class NodeApplier implements LogApplier {
             command = CommandCodec.decode(entry.payload());
         } catch (IllegalArgumentException e) {
             LOG.warn("Refusing an undecodable command at index {}: {}", entry.index(), e.getMessage());
-            return ApplyReply.undecodable(e.getMessage()).encode();
+            return ApplyReply.refused(e.getMessage()).encode();
         }
-        Outcome outcome = Transitions.apply(store.get(command.gid()), command, entry.timestampMs());
+        if (command instanceof Command.TopicCommand topicCommand) {
+            Topics.TopicOutcome changed = Topics.apply(store.topics(), topicCommand);
+            store.setTopics(changed.after());
+            return (changed.refusal() == null ? new ApplyReply(true, null, null, null)
+                    : ApplyReply.refused(changed.refusal())).encode();
+        }
+        Outcome outcome = Transitions.apply(store.get(command.gid()), command, entry.timestampMs(), store.topics());
         if (outcome instanceof Outcome.Accepted accepted) {
             store.put(accepted.after());
             for (ApplyListener listener : listeners) {

@@ -363,6 +363,52 @@ class TwoPhaseIT {
     }
 
     @Test
+    void shouldFanAMessageOutToEveryTopicSubscriber() {
+        String topic = "orders-" + System.nanoTime();
+        String gid = "msg-topic-" + System.nanoTime();
+        for (String who : List.of("billing", "shipping")) {
+            assertThat(node().get("/api/dtmsvr/subscribe?topic=" + topic + "&url=" + service.url("/" + gid + "/" + who)
+                    + "&remark=" + who).status()).isEqualTo(200);
+        }
+        Map<String, Object> body = global(gid, "msg");
+        body.put("steps", List.of(Map.of("action", "topic://" + topic)));
+        body.put("payloads", List.of("{\"order\":7}"));
+
+        assertThat(node().post("/api/dtmsvr/submit", body).status()).isEqualTo(200);
+
+        JsonNode done = node().awaitFinal(gid, FINAL_WITHIN);
+        assertThat(done.path("transaction").path("status").asText()).isEqualTo("succeed");
+        assertThat(done.path("branches")).extracting(b -> b.path("branch_id").asText()).containsExactly("01-01", "01-02");
+        assertThat(seen(gid)).containsExactly("billing:action", "shipping:action");
+        assertThat(service.calls(gid)).allMatch(c -> c.body().equals("{\"order\":7}"));
+
+        // unsubscribing the last subscriber, or deleting the topic, leaves nobody to send to: refused at submit
+        assertThat(node().get("/api/dtmsvr/unsubscribe?topic=" + topic + "&url=" + service.url("/" + gid + "/billing"))
+                .status()).isEqualTo(200);
+        DtmClient client = node();
+        assertThat(new DtmClient(cluster.url(cluster.ids().get(0))).get("/api/dtmsvr/unsubscribe?topic=" + topic
+                + "&url=http://127.0.0.1:1/none").status()).isEqualTo(409);
+        assertThat(delete(cluster.url(cluster.ids().get(1)) + "/api/dtmsvr/topic/" + topic)).isEqualTo(200);
+        body.put("gid", gid + "-late");
+        DtmClient.Reply late = client.post("/api/dtmsvr/submit", body);
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(late.body().path("message").asText()).contains(topic);
+    }
+
+    private static int delete(String url) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url)).DELETE().build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void shouldRefuseModesAndFieldsThatAreWrongNamingTheField() {
         DtmClient.Reply workflow = node().post("/api/dtmsvr/prepare", global("wf-" + System.nanoTime(), "workflow"));
         assertThat(workflow.status()).isEqualTo(400);

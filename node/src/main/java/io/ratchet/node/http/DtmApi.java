@@ -69,6 +69,12 @@ public final class DtmApi implements HttpVerticle.Routes {
         router.post("/api/dtmsvr/resetNextCronTime")
                 .handler(ctx -> write(ctx, () -> new Command.ResetNextAttempt(gidOf(ctx))));
         router.get("/api/dtmsvr/resetCronTime").handler(this::resetCronTime);
+        router.route("/api/dtmsvr/subscribe").handler(ctx -> write(ctx, () -> SubmitRequests.toSubscribe(
+                param(ctx, "topic"), param(ctx, "url"), param(ctx, "remark"))));
+        router.route("/api/dtmsvr/unsubscribe").handler(ctx -> write(ctx, () -> SubmitRequests.toUnsubscribe(
+                param(ctx, "topic"), param(ctx, "url"))));
+        router.delete("/api/dtmsvr/topic/:name").handler(ctx -> write(ctx, () -> new Command.DeleteTopic(
+                SubmitRequests.topic(ctx.pathParam("name"), "topic"))));
         router.get("/api/dtmsvr/query").handler(this::query);
         router.get("/api/dtmsvr/all").handler(this::all);
     }
@@ -107,6 +113,16 @@ public final class DtmApi implements HttpVerticle.Routes {
                     cancel(waited);
                     logFailure(ctx, e);
                 });
+    }
+
+    /** A parameter from the query string, or else from a JSON body. */
+    private static String param(RoutingContext ctx, String name) {
+        String value = ctx.request().getParam(name);
+        if (value == null && ctx.body() != null && ctx.body().length() > 0) {
+            Object fromBody = parseMap(ctx).get(name);
+            value = fromBody == null ? null : String.valueOf(fromBody);
+        }
+        return value;
     }
 
     /** The gid of a body that carries only a gid (forceStop, resetNextCronTime), or of the query string. */

@@ -6,6 +6,7 @@ import io.ratchet.api.TransType;
 import io.ratchet.api.wire.TransRequest;
 import io.ratchet.api.wire.WireJson;
 import io.ratchet.node.model.Command;
+import io.ratchet.node.model.MsgTransitions;
 import io.ratchet.node.model.Step;
 import io.ratchet.node.model.TransOptions;
 import java.net.URI;
@@ -86,10 +87,11 @@ final class SubmitRequests {
             if (raw.get(i) == null) {
                 throw new InvalidRequest("steps[" + i + "]", "Step " + i + " is null");
             }
-            String action = url(raw.get(i).get("action"), "steps[" + i + "].action");
-            if (action.startsWith("topic://")) {
-                throw new InvalidRequest("steps[" + i + "].action", "Topics are not supported by this version yet");
-            }
+            String rawAction = raw.get(i).get("action");
+            String action = rawAction != null && rawAction.startsWith(MsgTransitions.TOPIC_SCHEME)
+                    ? MsgTransitions.TOPIC_SCHEME + topic(rawAction.substring(MsgTransitions.TOPIC_SCHEME.length()),
+                    "steps[" + i + "].action")
+                    : url(rawAction, "steps[" + i + "].action");
             steps.add(new Step(action, ""));
         }
         List<String> payloads = new ArrayList<>();
@@ -111,6 +113,30 @@ final class SubmitRequests {
             }
         }
         return new MsgParts(steps, payloads);
+    }
+
+    /** A topic name: the gid alphabet. */
+    static String topic(String name, String field) {
+        if (name == null || !GID.matcher(name).matches()) {
+            throw new InvalidRequest(field, "Expected a topic name of 1-128 characters of [A-Za-z0-9_.:-], but got '"
+                    + name + "'");
+        }
+        return name;
+    }
+
+    static Command.Subscribe toSubscribe(String topic, String url, String remark) {
+        return new Command.Subscribe(topic(topic, "topic"), checkedUrl(url, "url"), remark == null ? "" : remark);
+    }
+
+    static Command.Unsubscribe toUnsubscribe(String topic, String url) {
+        return new Command.Unsubscribe(topic(topic, "topic"), checkedUrl(url, "url"));
+    }
+
+    private static String checkedUrl(String url, String field) {
+        if (url == null || url.isEmpty()) {
+            throw new InvalidRequest(field, field + " is required");
+        }
+        return url(url, field);
     }
 
     private static String customText(TransRequest r) {

@@ -17,8 +17,8 @@ public record ApplyReply(boolean accepted, String status, Rejection.Kind rejecti
         return new ApplyReply(false, null, r.kind(), r.message());
     }
 
-    /** A command this version cannot decode: refused the same way on every member. */
-    public static ApplyReply undecodable(String message) {
+    /** A command refused without a transaction outcome (undecodable, or a topic change): 409 with the reason. */
+    public static ApplyReply refused(String message) {
         return new ApplyReply(false, null, Rejection.Kind.CONFLICT, message);
     }
 

@@ -77,6 +77,40 @@ public sealed interface Command {
         }
     }
 
+    /** A change of the msg topics, which touches no transaction ({@link #gid()} is empty). */
+    sealed interface TopicCommand extends Command {
+        String topic();
+
+        @Override
+        default String gid() {
+            return "";
+        }
+    }
+
+    /** Adds a subscriber to a topic, creating the topic. */
+    record Subscribe(String topic, String url, String remark) implements TopicCommand {
+        @Override
+        public CommandType type() {
+            return CommandType.SUBSCRIBE;
+        }
+    }
+
+    /** Removes a subscriber; a topic left with none is gone. */
+    record Unsubscribe(String topic, String url) implements TopicCommand {
+        @Override
+        public CommandType type() {
+            return CommandType.UNSUBSCRIBE;
+        }
+    }
+
+    /** Removes a topic and all its subscribers. */
+    record DeleteTopic(String topic) implements TopicCommand {
+        @Override
+        public CommandType type() {
+            return CommandType.DELETE_TOPIC;
+        }
+    }
+
     /** Ends a transaction as failed at once, without compensating (forceStop). */
     record ForceStop(String gid) implements Command {
         @Override

@@ -9,7 +9,10 @@ public enum CommandType {
     REGISTER_BRANCH(5, Command.RegisterBranch.class),
     FORCE_STOP(6, Command.ForceStop.class),
     RESET_NEXT_ATTEMPT(7, Command.ResetNextAttempt.class),
-    PREPARE_MESSAGE(8, Command.PrepareMessage.class);
+    PREPARE_MESSAGE(8, Command.PrepareMessage.class),
+    SUBSCRIBE(9, Command.Subscribe.class),
+    UNSUBSCRIBE(10, Command.Unsubscribe.class),
+    DELETE_TOPIC(11, Command.DeleteTopic.class);
 
     public final int code;
     public final Class<? extends Command> recordClass;

@@ -33,7 +33,7 @@ public final class MsgTransitions {
         return tx.createTimeMs() + TwoPhaseTransitions.preparedTimeoutMs(tx);
     }
 
-    static Outcome prepare(GlobalTransaction before, Command.PrepareMessage c, long nowMs) {
+    static Outcome prepare(GlobalTransaction before, Command.PrepareMessage c, long nowMs, Topics topics) {
         if (before != null) {
             if (before.status() == GlobalStatus.PREPARED && before.transType() == TransType.MSG) {
                 return new Outcome.Accepted(before, List.of()); // a repeated prepare
@@ -41,20 +41,30 @@ public final class MsgTransitions {
             return Outcome.rejected(Rejection.Kind.CONFLICT, "Expected message '" + c.gid()
                     + "' to be new or prepared, but it is " + before.status().wireName());
         }
+        String unknown = unknownTopic(c.steps(), topics);
+        if (unknown != null) {
+            return Outcome.rejected(Rejection.Kind.CONFLICT, "No topic '" + unknown + "' to send message '" + c.gid()
+                    + "' to");
+        }
         GlobalTransaction created = new GlobalTransaction(c.gid(), TransType.MSG, GlobalStatus.PREPARED, c.steps(),
-                c.payloads(), c.customData(), c.queryPrepared(), c.options(), rows(c.steps(), c.payloads(), nowMs),
+                c.payloads(), c.customData(), c.queryPrepared(), c.options(), rows(c.steps(), c.payloads(), nowMs, topics),
                 nowMs, nowMs, 0, 0, "", 0, c.options().retryIntervalMs());
         GlobalTransaction scheduled = created.withNextAttempt(backCheckDueMs(created), c.options().retryIntervalMs());
         return new Outcome.Accepted(scheduled, List.of());
     }
 
-    static Outcome submit(GlobalTransaction before, Command.Submit c, long nowMs) {
+    static Outcome submit(GlobalTransaction before, Command.Submit c, long nowMs, Topics topics) {
         List<Event> events = new ArrayList<>();
         events.add(new Event.Submitted(c.gid()));
         long delayMs = delayMs(c.customData());
         if (before == null) {
+            String unknown = unknownTopic(c.steps(), topics);
+            if (unknown != null) {
+                return Outcome.rejected(Rejection.Kind.CONFLICT, "No topic '" + unknown + "' to send message '"
+                        + c.gid() + "' to");
+            }
             GlobalTransaction created = new GlobalTransaction(c.gid(), TransType.MSG, GlobalStatus.SUBMITTED, c.steps(),
-                    c.payloads(), c.customData(), "", c.options(), rows(c.steps(), c.payloads(), nowMs), nowMs, nowMs,
+                    c.payloads(), c.customData(), "", c.options(), rows(c.steps(), c.payloads(), nowMs, topics), nowMs, nowMs,
                     0, 0, "", nowMs + delayMs, c.options().retryIntervalMs());
             return new Outcome.Accepted(settle(created, nowMs, events), events);
         }
@@ -157,13 +167,42 @@ public final class MsgTransitions {
         return tx;
     }
 
-    private static List<Branch> rows(List<Step> steps, List<String> payloads, long nowMs) {
+    /** The scheme of a step that fans out to a topic's subscribers. */
+    public static final String TOPIC_SCHEME = "topic://";
+
+    /**
+     * One action row per step; a {@code topic://name} step fans out to one row per subscriber at the time the
+     * message is stored, with ids {@code 01-01}, {@code 01-02}, ...
+     */
+    private static List<Branch> rows(List<Step> steps, List<String> payloads, long nowMs, Topics topics) {
         List<Branch> rows = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
-            rows.add(new Branch(GlobalTransaction.branchId(i), BranchOp.ACTION, steps.get(i).action(),
-                    i < payloads.size() ? payloads.get(i) : "", BranchStatus.PREPARED, 0, nowMs, nowMs, 0));
+            String action = steps.get(i).action();
+            String payload = i < payloads.size() ? payloads.get(i) : "";
+            if (action.startsWith(TOPIC_SCHEME)) {
+                List<Topics.Subscriber> subscribers = topics.subscribers(action.substring(TOPIC_SCHEME.length()));
+                for (int j = 0; j < subscribers.size(); j++) {
+                    rows.add(new Branch(GlobalTransaction.branchId(i) + "-" + GlobalTransaction.branchId(j),
+                            BranchOp.ACTION, subscribers.get(j).url(), payload, BranchStatus.PREPARED, 0, nowMs, nowMs, 0));
+                }
+            } else {
+                rows.add(new Branch(GlobalTransaction.branchId(i), BranchOp.ACTION, action, payload,
+                        BranchStatus.PREPARED, 0, nowMs, nowMs, 0));
+            }
         }
         return rows;
+    }
+
+    private static String unknownTopic(List<Step> steps, Topics topics) {
+        for (Step step : steps) {
+            if (step.action().startsWith(TOPIC_SCHEME)) {
+                String name = step.action().substring(TOPIC_SCHEME.length());
+                if (topics.subscribers(name).isEmpty()) {
+                    return name;
+                }
+            }
+        }
+        return null;
     }
 
     /** {@code custom_data.delay} in ms; validated at the edge, so anything unreadable here counts as none. */

@@ -28,6 +28,7 @@ public final class TransactionStore {
     }
 
     private final ConcurrentSkipListMap<String, GlobalTransaction> byGid = new ConcurrentSkipListMap<>();
+    private volatile Topics topics = Topics.NONE;
     private final ConcurrentSkipListMap<CreatedKey, String> byCreated = new ConcurrentSkipListMap<>(CreatedKey.NEWEST_FIRST);
 
     public GlobalTransaction get(String gid) {
@@ -39,6 +40,14 @@ public final class TransactionStore {
         if (previous == null) {
             byCreated.put(new CreatedKey(tx.createTimeMs(), tx.gid()), tx.gid());
         }
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public void setTopics(Topics topics) {
+        this.topics = topics;
     }
 
     public int size() {
@@ -113,10 +122,19 @@ public final class TransactionStore {
 
     // ---- image -------------------------------------------------------------------------------------------------
 
-    /** Writes every transaction as JSON, one per line, sorted by gid: equal stores give equal bytes. */
+    /** The first line of an image: the topics. */
+    private record Header(Topics topics) {
+    }
+
+    /**
+     * Writes the topics, then every transaction as JSON, one per line, sorted by gid: equal stores give equal
+     * bytes.
+     */
     public void writeTo(OutputStream out) throws IOException {
         try (JsonGenerator generator = CommandCodec.JSON.getFactory().createGenerator(out)) {
             generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            CommandCodec.JSON.writeValue(generator, new Header(topics));
+            generator.writeRaw('\n');
             for (GlobalTransaction t : byGid.values()) {
                 CommandCodec.JSON.writeValue(generator, t);
                 generator.writeRaw('\n');
@@ -128,9 +146,16 @@ public final class TransactionStore {
     public void readFrom(InputStream in) throws IOException {
         byGid.clear();
         byCreated.clear();
-        try (MappingIterator<GlobalTransaction> it = CommandCodec.JSON.readerFor(GlobalTransaction.class).readValues(in)) {
+        topics = Topics.NONE;
+        try (MappingIterator<com.fasterxml.jackson.databind.JsonNode> it = CommandCodec.JSON
+                .readerFor(com.fasterxml.jackson.databind.JsonNode.class).readValues(in)) {
             while (it.hasNext()) {
-                put(it.next());
+                com.fasterxml.jackson.databind.JsonNode node = it.next();
+                if (node.has("topics") && !node.has("gid")) {
+                    topics = CommandCodec.JSON.treeToValue(node, Header.class).topics();
+                } else {
+                    put(CommandCodec.JSON.treeToValue(node, GlobalTransaction.class));
+                }
             }
         }
     }

@@ -21,12 +21,17 @@ public final class Transitions {
     }
 
     public static Outcome apply(GlobalTransaction before, Command command, long nowMs) {
+        return apply(before, command, nowMs, Topics.NONE);
+    }
+
+    /** With the msg topics, which fan {@code topic://name} steps out to their subscribers. */
+    public static Outcome apply(GlobalTransaction before, Command command, long nowMs, Topics topics) {
         // One method per command (Java 17 has no pattern switch over sealed types yet); the two-phase modes in
         // TwoPhaseTransitions.
         if (command instanceof Command.Submit submit) {
             return switch (submit.transType()) {
                 case SAGA -> submit(before, submit, nowMs);
-                case MSG -> MsgTransitions.submit(before, submit, nowMs);
+                case MSG -> MsgTransitions.submit(before, submit, nowMs, topics);
                 default -> TwoPhaseTransitions.submit(before, submit, nowMs);
             };
         } else if (command instanceof Command.ReportBranch report) {
@@ -39,7 +44,7 @@ public final class Transitions {
                 default -> TwoPhaseTransitions.report(before, report, nowMs);
             };
         } else if (command instanceof Command.PrepareMessage prepare) {
-            return MsgTransitions.prepare(before, prepare, nowMs);
+            return MsgTransitions.prepare(before, prepare, nowMs, topics);
         } else if (command instanceof Command.Abort abort) {
             return abort(before, abort, nowMs);
         } else if (command instanceof Command.Prepare prepare) {

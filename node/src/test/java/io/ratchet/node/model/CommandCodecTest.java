@@ -42,7 +42,10 @@ class CommandCodecTest {
                 new Command.ResetNextAttempt("golden-2"),
                 new Command.PrepareMessage("golden-3", List.of(new Step("http://svc/TransIn", "")), List.of("{}"),
                         "{\"delay\":5}", "http://svc/QueryPrepared",
-                        new TransOptions(false, 0, 10_000, 3_000, Map.of(), true, 0, Map.of())));
+                        new TransOptions(false, 0, 10_000, 3_000, Map.of(), true, 0, Map.of())),
+                new Command.Subscribe("orders", "http://svc/OnOrder", "billing"),
+                new Command.Unsubscribe("orders", "http://svc/OnOrder"),
+                new Command.DeleteTopic("orders"));
     }
 
     @ParameterizedTest
