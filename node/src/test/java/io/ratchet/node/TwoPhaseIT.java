@@ -395,6 +395,83 @@ class TwoPhaseIT {
         assertThat(late.body().path("message").asText()).contains(topic);
     }
 
+    private DtmClient.Reply progress(String gid, String branchId, String op, String status) {
+        return node().post("/api/dtmsvr/registerBranch", Map.of("gid", gid, "trans_type", "workflow",
+                "branch_id", branchId, "op", op, "status", status, "data", "{}"));
+    }
+
+    private Map<String, Object> workflow(String gid) {
+        Map<String, Object> body = global(gid, "workflow");
+        body.put("custom_data", "{\"name\":\"transfer\",\"data\":\"e30=\"}");
+        return body;
+    }
+
+    @Test
+    void shouldKeepAWorkflowsProgressAndAcceptItsFinalStatus() {
+        String gid = "wf-normal-" + System.nanoTime();
+        DtmClient.Reply created = node().post("/api/dtmsvr/prepareWorkflow", workflow(gid));
+        assertThat(created.status()).isEqualTo(200);
+        assertThat(created.body().path("transaction").path("status").asText()).isEqualTo("prepared");
+        assertThat(created.body().path("progresses")).isEmpty();
+
+        assertThat(progress(gid, "01", "action", "succeed").status()).isEqualTo(200);
+        assertThat(progress(gid, "02", "action", "succeed").status()).isEqualTo(200);
+        DtmClient.Reply again = node().post("/api/dtmsvr/prepareWorkflow", workflow(gid));
+        assertThat(again.body().path("progresses")).extracting(p -> p.path("branch_id").asText() + "/"
+                + p.path("status").asText()).containsExactly("01/succeed", "02/succeed");
+
+        Map<String, Object> submit = global(gid, "workflow");
+        submit.put("req_extra", Map.of("status", "succeed"));
+        assertThat(node().post("/api/dtmsvr/submit", submit).status()).isEqualTo(200);
+
+        assertThat(node().query(gid).path("transaction").path("status").asText()).isEqualTo("succeed");
+        assertThat(progress(gid, "03", "action", "succeed").status()).isEqualTo(409);
+    }
+
+    @Test
+    void shouldEndARolledBackWorkflowAsFailedWithItsReason() {
+        String gid = "wf-rollback-" + System.nanoTime();
+        node().post("/api/dtmsvr/prepareWorkflow", workflow(gid));
+        progress(gid, "01", "action", "succeed");
+        progress(gid, "02", "action", "failed");
+        progress(gid, "01", "compensate", "succeed");
+
+        Map<String, Object> submit = global(gid, "workflow");
+        submit.put("req_extra", Map.of("status", "failed", "rollback_reason", "insufficient balance"));
+        assertThat(node().post("/api/dtmsvr/submit", submit).status()).isEqualTo(200);
+
+        JsonNode done = node().query(gid);
+        assertThat(done.path("transaction").path("status").asText()).isEqualTo("failed");
+        assertThat(done.path("transaction").path("rollback_reason").asText()).isEqualTo("insufficient balance");
+        assertThat(done.path("branches")).extracting(b -> b.path("branch_id").asText() + "/" + b.path("op").asText()
+                + "/" + b.path("status").asText()).containsExactly("01/action/succeed", "02/action/failed",
+                "01/compensate/succeed");
+    }
+
+    @Test
+    void shouldCallTheResumeUrlOfAWorkflowLeftOngoingUntilItIsFinished() {
+        String gid = "wf-resume-" + System.nanoTime();
+        service.answer("/" + gid + "/resume", Answer.ongoing(), Answer.success());
+        Map<String, Object> body = workflow(gid);
+        body.put("query_prepared", service.url("/" + gid + "/resume"));
+        body.put("timeout_to_fail", 1);
+        node().post("/api/dtmsvr/prepareWorkflow", body);
+        progress(gid, "01", "action", "prepared"); // the step answered ONGOING: the application stopped there
+
+        // then: Ratchet calls the application back, more than once while it stays unfinished
+        org.awaitility.Awaitility.await().atMost(FINAL_WITHIN).until(() -> service.calls(gid).size() >= 2);
+        BusinessService.Call resume = service.calls(gid).get(0);
+        assertThat(resume.branchId()).isEqualTo("00");
+        assertThat(resume.op()).isEqualTo("transfer");
+        assertThat(resume.transType()).isEqualTo("workflow");
+
+        // and once the resumed application finishes the workflow, the calls stop
+        Map<String, Object> submit = global(gid, "workflow");
+        submit.put("req_extra", Map.of("status", "succeed"));
+        node().post("/api/dtmsvr/submit", submit);
+        assertThat(node().query(gid).path("transaction").path("status").asText()).isEqualTo("succeed");
+    }
+
     private static int delete(String url) {
         try {
             return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
@@ -413,6 +490,10 @@ class TwoPhaseIT {
         DtmClient.Reply workflow = node().post("/api/dtmsvr/prepare", global("wf-" + System.nanoTime(), "workflow"));
         assertThat(workflow.status()).isEqualTo(400);
         assertThat(workflow.body().path("field").asText()).isEqualTo("trans_type");
+        Map<String, Object> noStatus = global("wf-" + System.nanoTime(), "workflow");
+        noStatus.put("req_extra", Map.of("status", "maybe"));
+        assertThat(node().post("/api/dtmsvr/submit", noStatus).body().path("field").asText())
+                .isEqualTo("req_extra.status");
         DtmClient.Reply noBranch = node().post("/api/dtmsvr/registerBranch", Map.of("gid", "g", "trans_type", "tcc"));
         assertThat(noBranch.body().path("field").asText()).isEqualTo("branch_id");
         DtmClient.Reply unprepared = registerTcc("never-prepared-" + System.nanoTime(), "01");

@@ -32,8 +32,9 @@ public final class BranchCaller {
                 new PoolOptions().setHttp1MaxSize(maxConnections));
     }
 
-    public Future<BranchAnswer> call(GlobalTransaction tx, Branch branch) {
-        String url = withQuery(branch.url(), tx, branch);
+    /** @param op the op query parameter: the branch's op, or a workflow's name for its resume call */
+    public Future<BranchAnswer> call(GlobalTransaction tx, Branch branch, String op) {
+        String url = withQuery(branch.url(), tx, branch.branchId(), op);
         HttpMethod method = branch.payload().isEmpty() && branch.op() != BranchOp.COMMIT
                 && branch.op() != BranchOp.ROLLBACK ? HttpMethod.GET : HttpMethod.POST;
         HttpRequest<Buffer> request;
@@ -52,9 +53,9 @@ public final class BranchCaller {
                 .otherwise(BranchResponses::failed);
     }
 
-    static String withQuery(String url, GlobalTransaction tx, Branch branch) {
+    static String withQuery(String url, GlobalTransaction tx, String branchId, String op) {
         String query = "gid=" + encode(tx.gid()) + "&trans_type=" + tx.transType().wireName()
-                + "&branch_id=" + encode(branch.branchId()) + "&op=" + branch.op().wireName();
+                + "&branch_id=" + encode(branchId) + "&op=" + encode(op);
         URI uri = URI.create(url);
         String separator = uri.getRawQuery() == null || uri.getRawQuery().isEmpty() ? "?" : "&";
         int fragment = url.indexOf('#');

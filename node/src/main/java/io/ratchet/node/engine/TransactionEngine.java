@@ -10,6 +10,7 @@ import io.ratchet.node.model.CommandCodec;
 import io.ratchet.node.model.Event;
 import io.ratchet.node.model.GlobalTransaction;
 import io.ratchet.node.model.MsgTransitions;
+import io.ratchet.node.model.WorkflowTransitions;
 import io.ratchet.node.model.TransactionStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -139,6 +140,7 @@ public final class TransactionEngine extends VerticleBase {
         Plan plan = switch (tx.transType()) {
             case SAGA -> SagaPlanner.plan(tx, now, running);
             case MSG -> MsgPlanner.plan(tx, now, running);
+            case WORKFLOW -> WorkflowPlanner.plan(tx, now, running);
             default -> TwoPhasePlanner.plan(tx, now, running);
         };
         if (plan.abortReason() != null) {
@@ -178,8 +180,10 @@ public final class TransactionEngine extends VerticleBase {
     private void call(GlobalTransaction tx, int row) {
         callsRunning++;
         long term = activeTerm;
-        Branch branch = row == MsgPlanner.BACK_CHECK_ROW ? MsgTransitions.backCheck(tx) : tx.branches().get(row);
-        caller.call(tx, branch)
+        Branch branch = row == MsgPlanner.BACK_CHECK_ROW ? MsgTransitions.backCheck(tx)
+                : row == WorkflowPlanner.RESUME_ROW ? WorkflowTransitions.resume(tx) : tx.branches().get(row);
+        String op = row == WorkflowPlanner.RESUME_ROW ? WorkflowTransitions.name(tx) : branch.op().wireName();
+        caller.call(tx, branch, op)
                 .compose(answer -> {
                     logCall(tx, branch, answer);
                     if (!active || term != activeTerm) {

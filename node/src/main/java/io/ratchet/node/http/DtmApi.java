@@ -3,6 +3,8 @@ package io.ratchet.node.http;
 import io.ratchet.api.GlobalStatus;
 import io.ratchet.api.TransType;
 import io.ratchet.api.wire.AllResult;
+import io.ratchet.api.wire.BranchView;
+import io.ratchet.api.wire.TransView;
 import io.ratchet.api.wire.DtmResult;
 import io.ratchet.api.wire.QueryResult;
 import io.ratchet.api.wire.TransRequest;
@@ -53,6 +55,7 @@ public final class DtmApi implements HttpVerticle.Routes {
                 new NewGid(UUID.randomUUID().toString().replace("-", ""), DtmResult.SUCCESS)));
         router.get("/api/dtmsvr/version").handler(ctx -> send(ctx, 200, new Version(VERSION)));
         router.post("/api/dtmsvr/submit").handler(ctx -> write(ctx, () -> SubmitRequests.toSubmit(parse(ctx))));
+        router.post("/api/dtmsvr/prepareWorkflow").handler(this::prepareWorkflow);
         router.post("/api/dtmsvr/prepare").handler(ctx -> write(ctx, () -> SubmitRequests.toPrepare(parse(ctx))));
         for (String alias : List.of("registerBranch", "registerTccBranch", "registerXaBranch")) {
             router.post("/api/dtmsvr/" + alias).handler(ctx -> write(ctx, () -> SubmitRequests.toRegister(parseMap(ctx))));
@@ -123,6 +126,34 @@ public final class DtmApi implements HttpVerticle.Routes {
             value = fromBody == null ? null : String.valueOf(fromBody);
         }
         return value;
+    }
+
+    record WorkflowProgress(TransView transaction, List<BranchView> progresses) {
+    }
+
+    /** prepareWorkflow: create the workflow, or find it, and answer with its recorded progress. */
+    private void prepareWorkflow(RoutingContext ctx) {
+        Command.PrepareWorkflow command;
+        try {
+            command = SubmitRequests.toPrepareWorkflow(parse(ctx));
+        } catch (InvalidRequest e) {
+            send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
+            return;
+        }
+        Future.fromCompletionStage(log.submit(CommandCodec.encode(command)), ctx.vertx().getOrCreateContext())
+                .onFailure(e -> logFailure(ctx, e))
+                .onSuccess(bytes -> {
+                    ApplyReply reply = ApplyReply.decode(bytes);
+                    if (!reply.accepted()) {
+                        send(ctx, 409, DtmResult.failure(reply.message()));
+                        return;
+                    }
+                    // the leader applied it; this node may still be a moment behind: read after a barrier
+                    linearizable(ctx).onSuccess(v -> {
+                        GlobalTransaction tx = store.get(command.gid());
+                        send(ctx, 200, new WorkflowProgress(Views.of(tx), Views.branches(tx)));
+                    });
+                });
     }
 
     /** The gid of a body that carries only a gid (forceStop, resetNextCronTime), or of the query string. */

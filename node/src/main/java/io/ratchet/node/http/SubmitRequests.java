@@ -2,6 +2,7 @@ package io.ratchet.node.http;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ratchet.api.GlobalStatus;
 import io.ratchet.api.TransType;
 import io.ratchet.api.wire.TransRequest;
 import io.ratchet.api.wire.WireJson;
@@ -143,10 +144,34 @@ final class SubmitRequests {
         return r.customData() == null ? "" : r.customData();
     }
 
-    static Command.Submit toSubmit(TransRequest r) {
+    /** submit of a workflow: req_extra carries the application's final status. */
+    private static Command toFinishWorkflow(TransRequest r) {
+        Map<String, String> extra = r.reqExtra() == null ? Map.of() : r.reqExtra();
+        GlobalStatus status = GlobalStatus.fromWire(String.valueOf(extra.get("status")));
+        if (status == null || !status.isFinal()) {
+            throw new InvalidRequest("req_extra.status", "Expected req_extra.status succeed or failed, but got '"
+                    + extra.get("status") + "'");
+        }
+        String reason = extra.get("rollback_reason");
+        return new Command.FinishWorkflow(r.gid(), status, reason == null ? "" : reason);
+    }
+
+    /** prepareWorkflow: custom_data holds the workflow's name and data, query_prepared its resume URL. */
+    static Command.PrepareWorkflow toPrepareWorkflow(TransRequest r) {
+        checkGid(r.gid());
+        transType(r.transType() == null ? "workflow" : r.transType(), java.util.EnumSet.of(TransType.WORKFLOW));
+        String resume = r.queryPrepared() == null || r.queryPrepared().isEmpty() ? ""
+                : url(r.queryPrepared(), "query_prepared");
+        return new Command.PrepareWorkflow(r.gid(), customText(r), resume, options(r, false, Map.of()));
+    }
+
+    static Command toSubmit(TransRequest r) {
         checkGid(r.gid());
         TransType type = transType(r.transType(),
-                java.util.EnumSet.of(TransType.SAGA, TransType.TCC, TransType.XA, TransType.MSG));
+                java.util.EnumSet.of(TransType.SAGA, TransType.TCC, TransType.XA, TransType.MSG, TransType.WORKFLOW));
+        if (type == TransType.WORKFLOW) {
+            return toFinishWorkflow(r);
+        }
         if (type == TransType.MSG) {
             MsgParts parts = msgParts(r);
             return new Command.Submit(r.gid(), type, parts.steps, parts.payloads, customText(r),
@@ -208,16 +233,40 @@ final class SubmitRequests {
     }
 
     /** registerBranch (and its aliases): a flat map of strings. */
-    static Command.RegisterBranch toRegister(Map<String, Object> body) {
+    static Command toRegister(Map<String, Object> body) {
         String gid = string(body, "gid");
         checkGid(gid);
-        TransType type = transType(string(body, "trans_type"), java.util.EnumSet.of(TransType.TCC, TransType.XA));
+        TransType type = transType(string(body, "trans_type"),
+                java.util.EnumSet.of(TransType.TCC, TransType.XA, TransType.WORKFLOW));
         String branchId = string(body, "branch_id");
         if (branchId == null || !GID.matcher(branchId).matches()) {
             throw new InvalidRequest("branch_id", "Expected branch_id of 1-128 characters of [A-Za-z0-9_.:-], but got '"
                     + branchId + "'");
         }
         String data = string(body, "data");
+        if (type == TransType.WORKFLOW) {
+            io.ratchet.api.BranchOp op = null;
+            for (io.ratchet.api.BranchOp o : io.ratchet.api.BranchOp.values()) {
+                if (o.wireName().equals(string(body, "op"))) {
+                    op = o;
+                }
+            }
+            if (op == null) {
+                throw new InvalidRequest("op", "Expected op action, compensate, try, confirm, cancel, msg, commit or"
+                        + " rollback, but got '" + string(body, "op") + "'");
+            }
+            io.ratchet.api.BranchStatus status = null;
+            for (io.ratchet.api.BranchStatus st : io.ratchet.api.BranchStatus.values()) {
+                if (st.wireName().equals(string(body, "status"))) {
+                    status = st;
+                }
+            }
+            if (status == null) {
+                throw new InvalidRequest("status", "Expected status prepared, succeed or failed, but got '"
+                        + string(body, "status") + "'");
+            }
+            return new Command.RecordProgress(gid, branchId, op, status, data == null ? "" : data);
+        }
         if (type == TransType.XA) {
             String url = url(string(body, "url"), "url");
             return new Command.RegisterBranch(gid, branchId, data == null ? "" : data, url, url);

@@ -77,6 +77,34 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * Creates a workflow in status prepared: the application drives it and records its progress; Ratchet calls
+     * {@code resumeUrl} while it stays unfinished past its timeout.
+     */
+    record PrepareWorkflow(String gid, String customData, String resumeUrl, TransOptions options) implements Command {
+        @Override
+        public CommandType type() {
+            return CommandType.PREPARE_WORKFLOW;
+        }
+    }
+
+    /** Records one step of a workflow's progress as the application reports it (registerBranch with op/status). */
+    record RecordProgress(String gid, String branchId, BranchOp op, BranchStatus status, String payload)
+            implements Command {
+        @Override
+        public CommandType type() {
+            return CommandType.RECORD_PROGRESS;
+        }
+    }
+
+    /** The application's final word on a workflow (submit with req_extra): succeed or failed, with a reason. */
+    record FinishWorkflow(String gid, GlobalStatus status, String reason) implements Command {
+        @Override
+        public CommandType type() {
+            return CommandType.FINISH_WORKFLOW;
+        }
+    }
+
     /** A change of the msg topics, which touches no transaction ({@link #gid()} is empty). */
     sealed interface TopicCommand extends Command {
         String topic();

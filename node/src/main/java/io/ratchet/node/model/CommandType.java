@@ -12,7 +12,10 @@ public enum CommandType {
     PREPARE_MESSAGE(8, Command.PrepareMessage.class),
     SUBSCRIBE(9, Command.Subscribe.class),
     UNSUBSCRIBE(10, Command.Unsubscribe.class),
-    DELETE_TOPIC(11, Command.DeleteTopic.class);
+    DELETE_TOPIC(11, Command.DeleteTopic.class),
+    PREPARE_WORKFLOW(12, Command.PrepareWorkflow.class),
+    RECORD_PROGRESS(13, Command.RecordProgress.class),
+    FINISH_WORKFLOW(14, Command.FinishWorkflow.class);
 
     public final int code;
     public final Class<? extends Command> recordClass;

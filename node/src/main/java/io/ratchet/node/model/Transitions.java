@@ -41,8 +41,15 @@ public final class Transitions {
             return switch (before.transType()) {
                 case SAGA -> report(before, report, nowMs);
                 case MSG -> MsgTransitions.report(before, report, nowMs);
+                case WORKFLOW -> WorkflowTransitions.resumed(before, report, nowMs);
                 default -> TwoPhaseTransitions.report(before, report, nowMs);
             };
+        } else if (command instanceof Command.PrepareWorkflow prepare) {
+            return WorkflowTransitions.prepare(before, prepare, nowMs);
+        } else if (command instanceof Command.RecordProgress progress) {
+            return WorkflowTransitions.record(before, progress, nowMs);
+        } else if (command instanceof Command.FinishWorkflow finish) {
+            return WorkflowTransitions.finish(before, finish, nowMs);
         } else if (command instanceof Command.PrepareMessage prepare) {
             return MsgTransitions.prepare(before, prepare, nowMs, topics);
         } else if (command instanceof Command.Abort abort) {

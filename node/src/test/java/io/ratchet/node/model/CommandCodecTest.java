@@ -45,7 +45,11 @@ class CommandCodecTest {
                         new TransOptions(false, 0, 10_000, 3_000, Map.of(), true, 0, Map.of())),
                 new Command.Subscribe("orders", "http://svc/OnOrder", "billing"),
                 new Command.Unsubscribe("orders", "http://svc/OnOrder"),
-                new Command.DeleteTopic("orders"));
+                new Command.DeleteTopic("orders"),
+                new Command.PrepareWorkflow("golden-4", "{\"name\":\"transfer\"}", "http://svc/resume",
+                        new TransOptions(false, 0, 10_000, 3_000, Map.of(), false, 0, Map.of())),
+                new Command.RecordProgress("golden-4", "01", BranchOp.ACTION, BranchStatus.SUCCEED, "{}"),
+                new Command.FinishWorkflow("golden-4", GlobalStatus.FAILED, "insufficient balance"));
     }
 
     @ParameterizedTest
