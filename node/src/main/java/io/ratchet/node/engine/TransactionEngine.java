@@ -10,8 +10,8 @@ import io.ratchet.node.model.CommandCodec;
 import io.ratchet.node.model.Event;
 import io.ratchet.node.model.GlobalTransaction;
 import io.ratchet.node.model.MsgTransitions;
-import io.ratchet.node.model.WorkflowTransitions;
 import io.ratchet.node.model.TransactionStore;
+import io.ratchet.node.model.WorkflowTransitions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Drives transactions while this node leads: on every applied change and every due time it asks the
- * {@link SagaPlanner} what to call, calls it (at most {@code maxConcurrentCalls} at once), and submits each answer
- * as a {@link Command.ReportBranch}. One verticle instance: all its state lives on one event loop, without locks.
+ * Drives transactions while this node leads: on every applied change and every due time it asks the mode's
+ * planner ({@link SagaPlanner}, {@link TwoPhasePlanner}, {@link MsgPlanner}, {@link WorkflowPlanner}) what to call,
+ * calls it (at most {@code maxConcurrentCalls} at once), and submits each answer as a {@link Command.ReportBranch}. One verticle instance: all its state lives on one event loop, without locks.
  * Timers, the due queue and in-flight calls are leader-local and rebuilt from the store on becoming leader.
  */
 public final class TransactionEngine extends VerticleBase {
