@@ -6,6 +6,7 @@ import io.ratchet.node.engine.TransactionEngine;
 import io.ratchet.node.http.AdminRoutes;
 import io.ratchet.node.http.DtmApi;
 import io.ratchet.node.http.ResultWaiters;
+import io.ratchet.node.metrics.NodeMetrics;
 import io.ratchet.node.model.TransactionStore;
 import io.ratchet.node.http.HttpVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -37,15 +38,17 @@ public final class Node implements AutoCloseable {
         ResultWaiters waiters = new ResultWaiters();
         applier.addListener(waiters);
         ReplicatedLog log = ReplicatedLog.start(config.log(), applier);
+        NodeMetrics metrics = new NodeMetrics(log, store);
+        applier.addListener(metrics);
         Vertx vertx = Vertx.vertx();
         try {
             TransactionEngine engine = new TransactionEngine(log, store, config.maxConcurrentBranchCalls(),
-                    System::currentTimeMillis, config.alertUrl(), config.alertAfterRetries());
+                    System::currentTimeMillis, config.alertUrl(), config.alertAfterRetries(), metrics);
             vertx.deployVerticle(engine).await();
             applier.addListener(engine::onApplied);
             vertx.deployVerticle(
                     () -> new HttpVerticle(config.self(), config.httpBodyLimitBytes(),
-                            List.of(new AdminRoutes(log), new DtmApi(log, store, waiters))),
+                            List.of(new AdminRoutes(log, metrics), new DtmApi(log, store, waiters))),
                     new DeploymentOptions().setInstances(config.httpInstances())).await();
         } catch (RuntimeException e) {
             vertx.close().await();

@@ -4,6 +4,7 @@ import io.ratchet.api.TransType;
 import io.ratchet.log.LogException;
 import io.ratchet.log.ReplicatedLog;
 import io.ratchet.log.Role;
+import io.ratchet.node.metrics.NodeMetrics;
 import io.ratchet.node.model.Branch;
 import io.ratchet.node.model.Command;
 import io.ratchet.node.model.CommandCodec;
@@ -45,6 +46,7 @@ public final class TransactionEngine extends VerticleBase {
     private final LongSupplier clock;
     private final String alertUrl;
     private final int alertAfterRetries;
+    private final NodeMetrics metrics;
     private AlertWebhook alerts;
 
     private Context engineContext;
@@ -64,13 +66,14 @@ public final class TransactionEngine extends VerticleBase {
      * @param alertUrl          where to POST an alert when a branch reaches {@code alertAfterRetries} retries ("" = off)
      */
     public TransactionEngine(ReplicatedLog log, TransactionStore store, int maxConcurrentCalls, LongSupplier clock,
-                             String alertUrl, int alertAfterRetries) {
+                             String alertUrl, int alertAfterRetries, NodeMetrics metrics) {
         this.log = log;
         this.store = store;
         this.maxConcurrentCalls = maxConcurrentCalls;
         this.clock = clock;
         this.alertUrl = alertUrl;
         this.alertAfterRetries = alertAfterRetries;
+        this.metrics = metrics;
     }
 
     @Override
@@ -183,8 +186,10 @@ public final class TransactionEngine extends VerticleBase {
         Branch branch = row == MsgPlanner.BACK_CHECK_ROW ? MsgTransitions.backCheck(tx)
                 : row == WorkflowPlanner.RESUME_ROW ? WorkflowTransitions.resume(tx) : tx.branches().get(row);
         String op = row == WorkflowPlanner.RESUME_ROW ? WorkflowTransitions.name(tx) : branch.op().wireName();
+        long started = System.nanoTime();
         caller.call(tx, branch, op)
                 .compose(answer -> {
+                    metrics.branchCall(branch.op().wireName(), answer.result(), System.nanoTime() - started);
                     logCall(tx, branch, answer);
                     if (!active || term != activeTerm) {
                         // Deposed meanwhile: the new leader calls again; this answer is not ours to record.

@@ -31,6 +31,10 @@ public final class DtmClient {
         this.baseUrl = baseUrl;
     }
 
+    public String baseUrl() {
+        return baseUrl;
+    }
+
     public Reply post(String path, Object body) {
         try {
             String json = body instanceof String s ? s : WireJson.mapper().writeValueAsString(body);
