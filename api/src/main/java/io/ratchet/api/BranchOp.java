@@ -11,4 +11,14 @@ public enum BranchOp {
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /** Parses a wire name, case-insensitively; {@code null} when unknown. */
+    public static BranchOp fromWire(String name) {
+        for (BranchOp v : values()) {
+            if (v.name().equalsIgnoreCase(name)) {
+                return v;
+            }
+        }
+        return null;
+    }
 }

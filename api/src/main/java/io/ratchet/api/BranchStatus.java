@@ -11,4 +11,14 @@ public enum BranchStatus {
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /** Parses a wire name, case-insensitively; {@code null} when unknown. */
+    public static BranchStatus fromWire(String name) {
+        for (BranchStatus v : values()) {
+            if (v.name().equalsIgnoreCase(name)) {
+                return v;
+            }
+        }
+        return null;
+    }
 }

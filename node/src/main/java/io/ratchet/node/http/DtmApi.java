@@ -26,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DTM-compatible endpoints under {@code /api/dtmsvr} (PROTOCOL.md §2) that this version serves: newGid,
- * submit (saga, tcc, xa), prepare, registerBranch and its aliases, abort, forceStop, resetNextCronTime, query,
- * all and version. Writes go through the replicated log (a follower's through the leader)
+ * The DTM-compatible endpoints under {@code /api/dtmsvr} (PROTOCOL.md §2), for every mode: newGid, prepare,
+ * prepareWorkflow, submit, registerBranch and its aliases, abort, forceStop, resetNextCronTime, resetCronTime,
+ * subscribe, unsubscribe, DELETE topic, query, all and version. Writes go through the replicated log (a follower's through the leader)
  * and are answered only once committed; reads are linearizable: a log barrier, then this node's store.
  */
 public final class DtmApi implements HttpVerticle.Routes {
@@ -100,16 +100,26 @@ public final class DtmApi implements HttpVerticle.Routes {
         boolean waitResult = command instanceof Command.Submit submit && submit.options().waitResult();
         ResultWaiters.Registration waited = waitResult
                 ? waiters.register(command.gid(), ctx.vertx().getOrCreateContext()) : null;
+        replicate(ctx, command, waited, () -> {
+            if (waited == null) {
+                send(ctx, 200, DtmResult.success());
+            } else {
+                answerWhenDecided(ctx, command.gid(), waited);
+            }
+        });
+    }
+
+    /** Submits a command; a refusal is 409, a log failure 503 or 500; otherwise {@code onAccepted} answers. */
+    private void replicate(RoutingContext ctx, Command command, ResultWaiters.Registration waited,
+                           Runnable onAccepted) {
         Future.fromCompletionStage(log.submit(CommandCodec.encode(command)), ctx.vertx().getOrCreateContext())
                 .onSuccess(bytes -> {
                     ApplyReply reply = ApplyReply.decode(bytes);
-                    if (!reply.accepted()) {
+                    if (reply.accepted()) {
+                        onAccepted.run();
+                    } else {
                         cancel(waited);
                         send(ctx, 409, DtmResult.failure(reply.message()));
-                    } else if (waited == null) {
-                        send(ctx, 200, DtmResult.success());
-                    } else {
-                        answerWhenDecided(ctx, command.gid(), waited);
                     }
                 })
                 .onFailure(e -> {
@@ -140,29 +150,16 @@ public final class DtmApi implements HttpVerticle.Routes {
             send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
             return;
         }
-        Future.fromCompletionStage(log.submit(CommandCodec.encode(command)), ctx.vertx().getOrCreateContext())
-                .onFailure(e -> logFailure(ctx, e))
-                .onSuccess(bytes -> {
-                    ApplyReply reply = ApplyReply.decode(bytes);
-                    if (!reply.accepted()) {
-                        send(ctx, 409, DtmResult.failure(reply.message()));
-                        return;
-                    }
-                    // the leader applied it; this node may still be a moment behind: read after a barrier
-                    linearizable(ctx).onSuccess(v -> {
-                        GlobalTransaction tx = store.get(command.gid());
-                        send(ctx, 200, new WorkflowProgress(Views.of(tx), Views.branches(tx)));
-                    });
-                });
+        // the leader applied it; this node may still be a moment behind: read after a barrier
+        replicate(ctx, command, null, () -> linearizable(ctx).onSuccess(v -> {
+            GlobalTransaction tx = store.get(command.gid());
+            send(ctx, 200, new WorkflowProgress(Views.of(tx), Views.branches(tx)));
+        }));
     }
 
-    /** The gid of a body that carries only a gid (forceStop, resetNextCronTime), or of the query string. */
+    /** The gid of a request that carries only a gid (forceStop, resetNextCronTime). */
     private static String gidOf(RoutingContext ctx) {
-        String gid = ctx.request().getParam("gid");
-        if (gid == null && ctx.body() != null && ctx.body().length() > 0) {
-            Object value = parseMap(ctx).get("gid");
-            gid = value == null ? null : String.valueOf(value);
-        }
+        String gid = param(ctx, "gid");
         SubmitRequests.checkGid(gid);
         return gid;
     }
@@ -205,9 +202,8 @@ public final class DtmApi implements HttpVerticle.Routes {
         int limit;
         try {
             Long t = number(ctx, "timeout");
-            Long l = number(ctx, "limit");
             timeoutS = t == null ? 0 : Math.max(0, t);
-            limit = l == null ? 100 : (int) Math.min(Math.max(l, 1), MAX_PAGE);
+            limit = limit(ctx);
         } catch (InvalidRequest e) {
             send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
             return;
@@ -260,8 +256,7 @@ public final class DtmApi implements HttpVerticle.Routes {
             }
             filter = new TransactionStore.Filter(emptyToNull(ctx.request().getParam("gid")), st, tt,
                     number(ctx, "createTimeStart"), number(ctx, "createTimeEnd"));
-            Long l = number(ctx, "limit");
-            limit = l == null ? 100 : (int) Math.min(Math.max(l, 1), MAX_PAGE);
+            limit = limit(ctx);
             if (!position.isEmpty()) {
                 try {
                     TransactionStore.checkPosition(position);
@@ -289,6 +284,12 @@ public final class DtmApi implements HttpVerticle.Routes {
         } catch (NumberFormatException e) {
             throw new InvalidRequest(name, "Expected a number for " + name + ", but got '" + value + "'");
         }
+    }
+
+    /** The {@code limit} parameter: 100 by default, kept within 1..MAX_PAGE. */
+    private static int limit(RoutingContext ctx) {
+        Long l = number(ctx, "limit");
+        return l == null ? 100 : (int) Math.min(Math.max(l, 1), MAX_PAGE);
     }
 
     private static String emptyToNull(String s) {

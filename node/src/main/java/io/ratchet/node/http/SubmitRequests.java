@@ -245,22 +245,12 @@ final class SubmitRequests {
         }
         String data = string(body, "data");
         if (type == TransType.WORKFLOW) {
-            io.ratchet.api.BranchOp op = null;
-            for (io.ratchet.api.BranchOp o : io.ratchet.api.BranchOp.values()) {
-                if (o.wireName().equals(string(body, "op"))) {
-                    op = o;
-                }
-            }
+            io.ratchet.api.BranchOp op = io.ratchet.api.BranchOp.fromWire(string(body, "op"));
             if (op == null) {
                 throw new InvalidRequest("op", "Expected op action, compensate, try, confirm, cancel, msg, commit or"
                         + " rollback, but got '" + string(body, "op") + "'");
             }
-            io.ratchet.api.BranchStatus status = null;
-            for (io.ratchet.api.BranchStatus st : io.ratchet.api.BranchStatus.values()) {
-                if (st.wireName().equals(string(body, "status"))) {
-                    status = st;
-                }
-            }
+            io.ratchet.api.BranchStatus status = io.ratchet.api.BranchStatus.fromWire(string(body, "status"));
             if (status == null) {
                 throw new InvalidRequest("status", "Expected status prepared, succeed or failed, but got '"
                         + string(body, "status") + "'");

@@ -74,6 +74,13 @@ public record GlobalTransaction(
                 retryIntervalMs);
     }
 
+    /** The same transaction with another list of branch rows (a registration or recorded progress). */
+    public GlobalTransaction withBranches(List<Branch> rows, long nowMs) {
+        return new GlobalTransaction(gid, transType, status, steps, payloads, customData, queryPrepared, options,
+                rows, createTimeMs, nowMs, finishTimeMs, rollbackTimeMs, rollbackReason, nextAttemptAtMs,
+                retryIntervalMs);
+    }
+
     public GlobalTransaction withStatus(GlobalStatus newStatus, long nowMs) {
         return new GlobalTransaction(gid, transType, newStatus, steps, payloads, customData, queryPrepared, options,
                 branches, createTimeMs, nowMs, newStatus.isFinal() ? nowMs : finishTimeMs,

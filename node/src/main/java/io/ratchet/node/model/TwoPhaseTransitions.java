@@ -67,10 +67,7 @@ public final class TwoPhaseTransitions {
         rows.add(new Branch(c.branchId(), undo, c.undoUrl(), c.payload(), BranchStatus.PREPARED, 0, nowMs, nowMs, 0));
         rows.add(new Branch(c.branchId(), doOp(before.transType()), c.doUrl(), c.payload(), BranchStatus.PREPARED, 0,
                 nowMs, nowMs, 0));
-        GlobalTransaction after = new GlobalTransaction(before.gid(), before.transType(), before.status(),
-                before.steps(), before.payloads(), before.customData(), before.queryPrepared(), before.options(), rows, before.createTimeMs(),
-                nowMs, 0, 0, "", before.nextAttemptAtMs(), before.retryIntervalMs());
-        return new Outcome.Accepted(after, List.of());
+        return new Outcome.Accepted(before.withBranches(rows, nowMs), List.of());
     }
 
     static Outcome submit(GlobalTransaction before, Command.Submit c, long nowMs) {

@@ -58,9 +58,7 @@ public final class WorkflowTransitions {
         }
         List<Branch> rows = new ArrayList<>(before.branches());
         rows.add(recorded);
-        return new Outcome.Accepted(new GlobalTransaction(before.gid(), before.transType(), before.status(),
-                before.steps(), before.payloads(), before.customData(), before.queryPrepared(), before.options(), rows,
-                before.createTimeMs(), nowMs, 0, 0, "", before.nextAttemptAtMs(), before.retryIntervalMs()), List.of());
+        return new Outcome.Accepted(before.withBranches(rows, nowMs), List.of());
     }
 
     static Outcome finish(GlobalTransaction before, Command.FinishWorkflow c, long nowMs) {
