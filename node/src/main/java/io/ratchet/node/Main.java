@@ -1,6 +1,7 @@
 package io.ratchet.node;
 
 import io.ratchet.node.config.ConfigException;
+import io.ratchet.node.config.LogFormat;
 import io.ratchet.node.config.NodeConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,11 @@ public final class Main {
         } catch (ConfigException e) {
             fail(EXIT_USAGE, e.getMessage());
         }
+        // Read by logback when the first logger is made, which is below.
+        if (config.logFormat() == LogFormat.JSON && System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "logback-json.xml");
+        }
+        System.setProperty("ratchet.log.transactions", config.transactionLogLevel());
         try {
             Node node = Node.start(config);
             Runtime.getRuntime().addShutdownHook(new Thread(node::close, "ratchet-shutdown"));

@@ -34,21 +34,23 @@ public final class Node implements AutoCloseable {
     /** Recovers the log from disk, joins the group and serves HTTP; blocks until the server listens. */
     public static Node start(NodeConfig config) throws IOException {
         TransactionStore store = new TransactionStore();
-        NodeApplier applier = new NodeApplier(store);
+        NodeMetrics metrics = new NodeMetrics(store);
+        NodeApplier applier = new NodeApplier(store, metrics);
         ResultWaiters waiters = new ResultWaiters();
         applier.addListener(waiters);
-        ReplicatedLog log = ReplicatedLog.start(config.log(), applier);
-        NodeMetrics metrics = new NodeMetrics(log, store);
         applier.addListener(metrics);
+        ReplicatedLog log = ReplicatedLog.start(config.log(), applier);
+        metrics.watch(log);
         Vertx vertx = Vertx.vertx();
         try {
-            TransactionEngine engine = new TransactionEngine(log, store, config.maxConcurrentBranchCalls(),
-                    System::currentTimeMillis, config.alertUrl(), config.alertAfterRetries(), metrics);
+            TransactionEngine engine = new TransactionEngine(config.nodeId(), log, store,
+                    config.maxConcurrentBranchCalls(), System::currentTimeMillis, config.alertUrl(), config.alertAfterRetries(), metrics);
             vertx.deployVerticle(engine).await();
             applier.addListener(engine::onApplied);
             vertx.deployVerticle(
                     () -> new HttpVerticle(config.self(), config.httpBodyLimitBytes(),
-                            List.of(new AdminRoutes(log, metrics), new DtmApi(log, store, waiters))),
+                            List.of(new AdminRoutes(log, store, metrics, config.nodeId(), config.nodes()),
+                                    new DtmApi(log, store, waiters))),
                     new DeploymentOptions().setInstances(config.httpInstances())).await();
         } catch (RuntimeException e) {
             vertx.close().await();

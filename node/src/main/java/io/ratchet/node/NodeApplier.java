@@ -2,11 +2,13 @@ package io.ratchet.node;
 
 import io.ratchet.log.LogApplier;
 import io.ratchet.log.LogEntry;
+import io.ratchet.node.metrics.NodeMetrics;
 import io.ratchet.node.model.ApplyListener;
 import io.ratchet.node.model.ApplyReply;
 import io.ratchet.node.model.Command;
 import io.ratchet.node.model.CommandCodec;
 import io.ratchet.node.model.Outcome;
+import io.ratchet.node.model.TimelineEntry;
 import io.ratchet.node.model.Topics;
 import io.ratchet.node.model.TransactionStore;
 import io.ratchet.node.model.Transitions;
@@ -25,10 +27,12 @@ final class NodeApplier implements LogApplier {
     private static final int IMAGE_VERSION = 1;
 
     private final TransactionStore store;
+    private final NodeMetrics metrics;
     private final List<ApplyListener> listeners = new CopyOnWriteArrayList<>();
 
-    NodeApplier(TransactionStore store) {
+    NodeApplier(TransactionStore store, NodeMetrics metrics) {
         this.store = store;
+        this.metrics = metrics;
     }
 
     void addListener(ApplyListener listener) {
@@ -37,6 +41,13 @@ final class NodeApplier implements LogApplier {
 
     @Override
     public byte[] apply(LogEntry entry) {
+        long started = System.nanoTime();
+        byte[] reply = decodeAndApply(entry);
+        metrics.applied(System.nanoTime() - started);
+        return reply;
+    }
+
+    private byte[] decodeAndApply(LogEntry entry) {
         Command command;
         try {
             command = CommandCodec.decode(entry.payload());
@@ -53,6 +64,8 @@ final class NodeApplier implements LogApplier {
         Outcome outcome = Transitions.apply(store.get(command.gid()), command, entry.timestampMs(), store.topics());
         if (outcome instanceof Outcome.Accepted accepted) {
             store.put(accepted.after());
+            store.record(command.gid(),
+                    TimelineEntry.of(entry.index(), entry.term(), entry.timestampMs(), command, accepted.after()));
             for (ApplyListener listener : listeners) {
                 listener.onApplied(accepted.after(), accepted.events());
             }
@@ -68,8 +81,10 @@ final class NodeApplier implements LogApplier {
 
     @Override
     public void writeSnapshot(OutputStream out) throws IOException {
+        long started = System.nanoTime();
         out.write(IMAGE_VERSION);
         store.writeTo(out);
+        metrics.snapshotWritten(System.nanoTime() - started);
     }
 
     @Override

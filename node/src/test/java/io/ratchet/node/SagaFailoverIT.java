@@ -63,6 +63,11 @@ class SagaFailoverIT {
                     .mapToLong(BusinessService.Call::atNanos).min().orElseThrow();
             System.out.printf("leader %s killed; %s leads; first branch call %d ms after the kill%n", leader, newLeader,
                     (firstResumed - killedAt) / 1_000_000);
+            JsonNode resumedCommit = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> new DtmClient(cluster.url(newLeader)).get("/api/ratchet/metrics").body()
+                            .path("ratchet.leader.first_resumed_commit"), m -> m.path("count").asLong() == 1);
+            System.out.printf("new leader's first resumed commit: %.0f ms after its election%n",
+                    resumedCommit.path("p50_ms").asDouble());
 
             // then: every saga ends, as it should, as the business service saw it
             DtmClient client = new DtmClient(cluster.url(newLeader));

@@ -294,46 +294,6 @@ class SagaIT {
     }
 
     @Test
-    void shouldMoveTheMetricsOfEveryNodeWhenASagaSucceeds() {
-        List<DtmClient> nodes = cluster.ids().stream().map(id -> new DtmClient(cluster.url(id))).toList();
-        List<Long> before = nodes.stream().map(n -> succeededSagas(n)).toList();
-        String gid = gid("metrics");
-
-        node().post("/api/dtmsvr/submit", DtmClient.saga(gid, List.<String[]>of(step(gid, 0)), List.of("")));
-        node().awaitFinal(gid, FINAL_WITHIN);
-
-        for (int i = 0; i < nodes.size(); i++) {
-            DtmClient n = nodes.get(i);
-            long was = before.get(i);
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> succeededSagas(n) > was);
-            JsonNode json = n.get("/api/ratchet/metrics").body();
-            assertThat(json.path("ratchet.raft.term").asLong()).isPositive();
-            assertThat(json.path("ratchet.raft.applied_index").asLong()).isPositive();
-        }
-        String leaderId = cluster.awaitLeader(Duration.ofSeconds(10));
-        JsonNode leaderJson = new DtmClient(cluster.url(leaderId)).get("/api/ratchet/metrics").body();
-        assertThat(leaderJson.path("ratchet.branch.calls.action.success").path("count").asLong()).isPositive();
-    }
-
-    /** The succeeded-saga counter of a node, read from its Prometheus text. */
-    private static long succeededSagas(DtmClient node) {
-        try {
-            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.baseUrl() + "/api/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(200);
-            var m = java.util.regex.Pattern.compile("(?m)^ratchet_transactions_succeed_saga(?:_total)? ([0-9.eE+]+)$")
-                    .matcher(r.body());
-            return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @Test
     void shouldListTransactionsNewestFirstWithPaging() {
         String prefix = "page-" + System.nanoTime() + "-";
         for (int i = 0; i < 3; i++) {

@@ -19,6 +19,8 @@ import java.util.Set;
  * @param retainFinished           how long finished transactions stay queryable before compaction
  * @param maxConcurrentBranchCalls  branch calls the engine makes at once, over all transactions
  * @param alertUrl                  webhook told when a branch reaches {@code alertAfterRetries} retries ("" = off)
+ * @param logFormat                 text or JSON lines
+ * @param transactionLogLevel       level of the logger {@code io.ratchet.tx} (one line per transaction event)
  */
 public record NodeConfig(
         Path configFile,
@@ -31,7 +33,11 @@ public record NodeConfig(
         Duration retainFinished,
         int maxConcurrentBranchCalls,
         String alertUrl,
-        int alertAfterRetries) {
+        int alertAfterRetries,
+        LogFormat logFormat,
+        String transactionLogLevel) {
+
+    private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
     public NodeConfig {
         nodes = List.copyOf(nodes);
@@ -102,7 +108,17 @@ public record NodeConfig(
         return new NodeConfig(file, clusterId, nodeId, nodes, log, c.getInt("http.instances"),
                 c.getBytes("http.body-limit"), c.getDuration("retention.finished-transactions"),
                 c.getInt("engine.max-concurrent-branch-calls"), c.getString("alert.url"),
-                c.getInt("alert.after-retries"));
+                c.getInt("alert.after-retries"), LogFormat.fromConfig(c.getString("log.format")),
+                level(c.getString("log.transactions")));
+    }
+
+    private static String level(String value) {
+        String level = value.toUpperCase(java.util.Locale.ROOT);
+        if (!LEVELS.contains(level)) {
+            throw new ConfigException("Expected ratchet.log.transactions to be one of " + LEVELS.stream().sorted().toList()
+                    + ", but it is '" + value + "'", null);
+        }
+        return level;
     }
 
     private static int port(Config n, String key, String id) {

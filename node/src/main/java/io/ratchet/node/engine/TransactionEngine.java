@@ -26,7 +26,6 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Drives transactions while this node leads: on every applied change and every due time it asks the mode's
@@ -40,6 +39,7 @@ public final class TransactionEngine extends VerticleBase {
     /** How soon to try again when an answer could not be recorded (no leader, timeout). */
     private static final long REPORT_RETRY_MS = 1_000;
 
+    private final String nodeId;
     private final ReplicatedLog log;
     private final TransactionStore store;
     private final int maxConcurrentCalls;
@@ -61,12 +61,16 @@ public final class TransactionEngine extends VerticleBase {
     private final Map<String, Long> dueAt = new HashMap<>();
     private long timerId = -1;
     private long timerAt = Long.MAX_VALUE;
+    /** When this node last won an election, until the first commit of resumed work; -1 otherwise. */
+    private long leaderSinceNanos = -1;
 
     /**
-     * @param alertUrl          where to POST an alert when a branch reaches {@code alertAfterRetries} retries ("" = off)
+     * @param nodeId   this node, recorded with each branch call it reports
+     * @param alertUrl where to POST an alert when a branch reaches {@code alertAfterRetries} retries ("" = off)
      */
-    public TransactionEngine(ReplicatedLog log, TransactionStore store, int maxConcurrentCalls, LongSupplier clock,
-                             String alertUrl, int alertAfterRetries, NodeMetrics metrics) {
+    public TransactionEngine(String nodeId, ReplicatedLog log, TransactionStore store, int maxConcurrentCalls,
+                             LongSupplier clock, String alertUrl, int alertAfterRetries, NodeMetrics metrics) {
+        this.nodeId = nodeId;
         this.log = log;
         this.store = store;
         this.maxConcurrentCalls = maxConcurrentCalls;
@@ -81,6 +85,8 @@ public final class TransactionEngine extends VerticleBase {
         engineContext = context;
         caller = new BranchCaller(vertx, maxConcurrentCalls);
         alerts = new AlertWebhook(vertx, alertUrl, alertAfterRetries);
+        // Read from a metrics thread: plain reads of event-loop state, approximate by design.
+        metrics.watch(() -> callsRunning, waitingCalls::size, dueAt::size);
         // The log replays its latest role event to a new listener, so a leadership won before start is not missed.
         log.addRoleListener((role, leader, term) -> engineContext.runOnContext(v -> onRole(role, term)));
         return Future.succeededFuture();
@@ -100,6 +106,7 @@ public final class TransactionEngine extends VerticleBase {
             ctx.runOnContext(v -> {
                 if (active) {
                     for (Event e : events) {
+                        TransactionLog.applied(after, e);
                         if (e instanceof Event.BranchRetrying retrying) {
                             alerts.onRetrying(after, retrying);
                         }
@@ -115,11 +122,13 @@ public final class TransactionEngine extends VerticleBase {
             active = true;
             activeTerm = term;
             List<GlobalTransaction> unfinished = store.unfinished();
+            leaderSinceNanos = unfinished.isEmpty() ? -1 : System.nanoTime();
             LOG.info("Leader in term {}: resuming {} unfinished transactions", term, unfinished.size());
             unfinished.forEach(tx -> reconsider(tx.gid()));
         } else if (active) {
             LOG.info("No longer leader (term {}): stopping the engine", term);
             active = false;
+            leaderSinceNanos = -1;
             due.clear();
             dueAt.clear();
             waitingCalls.clear();
@@ -162,6 +171,7 @@ public final class TransactionEngine extends VerticleBase {
         if (!aborting.add(tx.gid())) {
             return;
         }
+        TransactionLog.aborting(tx, reason);
         submit(new Command.Abort(tx.gid(), tx.status(), reason)).onComplete(r -> {
             aborting.remove(tx.gid());
             if (r.failed()) {
@@ -189,14 +199,15 @@ public final class TransactionEngine extends VerticleBase {
         long started = System.nanoTime();
         caller.call(tx, branch, op)
                 .compose(answer -> {
-                    metrics.branchCall(branch.op().wireName(), answer.result(), System.nanoTime() - started);
-                    logCall(tx, branch, answer);
+                    long nanos = System.nanoTime() - started;
+                    metrics.branchCall(branch.op().wireName(), answer.result(), nanos);
+                    TransactionLog.called(tx, branch, op, answer, nanos / 1_000_000);
                     if (!active || term != activeTerm) {
                         // Deposed meanwhile: the new leader calls again; this answer is not ours to record.
                         return Future.succeededFuture();
                     }
                     return submit(new Command.ReportBranch(tx.gid(), branch.branchId(), branch.op(), branch.status(),
-                            answer.result(), answer.message()));
+                            answer.result(), answer.message(), nodeId, nanos / 1_000_000));
                 })
                 .onComplete(r -> {
                     callsRunning--;
@@ -219,20 +230,15 @@ public final class TransactionEngine extends VerticleBase {
                 });
     }
 
-    private static void logCall(GlobalTransaction tx, Branch branch, BranchAnswer answer) {
-        MDC.put("gid", tx.gid());
-        MDC.put("branch", branch.branchId() + "/" + branch.op().wireName());
-        try {
-            LOG.debug("{} {} -> {} {}", branch.op().wireName(), branch.url(), answer.result(), answer.message());
-        } finally {
-            MDC.remove("gid");
-            MDC.remove("branch");
-        }
-    }
-
     private Future<Void> submit(Command command) {
         return Future.fromCompletionStage(log.submit(CommandCodec.encode(command)), engineContext)
                 .<Void>mapEmpty()
+                .onSuccess(v -> {
+                    if (leaderSinceNanos >= 0) {
+                        metrics.leaderFirstCommit(System.nanoTime() - leaderSinceNanos);
+                        leaderSinceNanos = -1;
+                    }
+                })
                 .onFailure(e -> {
                     if (!(e instanceof LogException le && le.retriable())) {
                         LOG.warn("Could not record {} for '{}': {}", command.type(), command.gid(), e.toString());

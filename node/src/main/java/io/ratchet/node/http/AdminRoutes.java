@@ -1,23 +1,41 @@
 package io.ratchet.node.http;
 
+import io.ratchet.api.wire.DtmResult;
 import io.ratchet.log.ReplicatedLog;
+import io.ratchet.node.config.NodeAddress;
 import io.ratchet.node.metrics.NodeMetrics;
+import io.ratchet.node.model.GlobalTransaction;
+import io.ratchet.node.model.TransactionStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Ratchet's own endpoints: liveness ({@code /api/ping}, as DTM answers it), the node's Raft status, and its
- * metrics (Prometheus text at {@code /api/metrics}, as DTM serves it, and JSON at {@code /api/ratchet/metrics}).
+ * Ratchet's own endpoints: liveness ({@code /api/ping}, as DTM answers it), the node's Raft status and the
+ * cluster's as this node sees it, a transaction with its timeline, the metrics (Prometheus text at
+ * {@code /api/metrics}, as DTM serves it, and JSON at {@code /api/ratchet/metrics}), and the admin page at
+ * {@code /admin/}, whose assets are in the jar under {@code admin/}.
  */
 public final class AdminRoutes implements HttpVerticle.Routes {
 
     private final ReplicatedLog log;
+    private final TransactionStore store;
     private final NodeMetrics metrics;
+    private final String selfId;
+    private final List<NodeAddress> nodes;
+    private WebClient peers;
 
-    public AdminRoutes(ReplicatedLog log, NodeMetrics metrics) {
+    public AdminRoutes(ReplicatedLog log, TransactionStore store, NodeMetrics metrics, String selfId,
+                       List<NodeAddress> nodes) {
         this.log = log;
+        this.store = store;
         this.metrics = metrics;
+        this.selfId = selfId;
+        this.nodes = List.copyOf(nodes);
     }
 
     @Override
@@ -25,9 +43,39 @@ public final class AdminRoutes implements HttpVerticle.Routes {
         router.route("/api/ping").respond(ctx -> Future.succeededFuture(Map.of("msg", "pong")));
         // status() reads in-memory Raft state only: safe on the event loop.
         router.get("/api/ratchet/status").respond(ctx -> Future.succeededFuture(NodeStatus.of(log.status())));
+        router.get("/api/ratchet/cluster").respond(ctx -> ClusterView.gather(peers(ctx), nodes, selfId,
+                () -> NodeStatus.of(log.status())));
+        router.get("/api/ratchet/transactions/:gid").handler(this::transaction);
         router.get("/api/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.prometheusText()));
         router.get("/api/ratchet/metrics").respond(ctx -> Future.succeededFuture(metrics.json()));
+        router.get("/admin").handler(ctx -> ctx.redirect("/admin/"));
+        router.route("/admin/*").handler(StaticHandler.create("admin"));
+    }
+
+    private WebClient peers(RoutingContext ctx) {
+        if (peers == null) {
+            peers = WebClient.create(ctx.vertx());
+        }
+        return peers;
+    }
+
+    private void transaction(RoutingContext ctx) {
+        String gid = ctx.pathParam("gid");
+        try {
+            SubmitRequests.checkGid(gid);
+        } catch (InvalidRequest e) {
+            DtmApi.send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
+            return;
+        }
+        DtmApi.linearizable(log, ctx).onSuccess(v -> {
+            GlobalTransaction tx = store.get(gid);
+            if (tx == null) {
+                DtmApi.send(ctx, 404, new DtmResult(null, "No transaction with gid '" + gid + "'", "gid"));
+            } else {
+                DtmApi.send(ctx, 200, TransactionDetail.of(tx, store.timeline(gid)));
+            }
+        });
     }
 }

@@ -298,6 +298,11 @@ public final class DtmApi implements HttpVerticle.Routes {
 
     /** Completes once this node has applied everything committed before the read began (Raft ReadIndex). */
     private Future<Void> linearizable(RoutingContext ctx) {
+        return linearizable(log, ctx);
+    }
+
+    /** The same, on any log; a failure is answered (503 while no leader, else 500) and the future fails. */
+    static Future<Void> linearizable(ReplicatedLog log, RoutingContext ctx) {
         return Future.fromCompletionStage(log.query(new byte[0]), ctx.vertx().getOrCreateContext())
                 .<Void>mapEmpty()
                 .onFailure(e -> logFailure(ctx, e));

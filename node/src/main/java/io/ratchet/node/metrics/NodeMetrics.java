@@ -7,6 +7,7 @@ import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.ratchet.log.MemberStatus;
 import io.ratchet.log.ReplicatedLog;
+import io.ratchet.log.Role;
 import io.ratchet.node.model.ApplyListener;
 import io.ratchet.node.model.BranchResult;
 import io.ratchet.node.model.Event;
@@ -18,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -29,14 +31,52 @@ public final class NodeMetrics implements ApplyListener {
     private final MetricRegistry registry = new MetricRegistry();
     private final DropwizardExports prometheus = new DropwizardExports(registry);
 
-    public NodeMetrics(ReplicatedLog log, TransactionStore store) {
+    private final com.codahale.metrics.Timer apply = registry.timer("ratchet.apply");
+    private final com.codahale.metrics.Timer snapshots = registry.timer("ratchet.snapshots");
+    private final com.codahale.metrics.Timer leaderFirstCommit = registry.timer("ratchet.leader.first_resumed_commit");
+
+    public NodeMetrics(TransactionStore store) {
+        registry.register("ratchet.transactions.stored", (Gauge<Integer>) store::size);
+        // One scan per scrape: the store keeps no index of unfinished transactions.
+        registry.register("ratchet.transactions.unfinished", (Gauge<Integer>) () -> store.unfinished().size());
+        registry.register("ratchet.transactions.oldest_unfinished_age_ms", (Gauge<Long>) () -> store.unfinished()
+                .stream().mapToLong(GlobalTransaction::createTimeMs).min()
+                .stream().map(created -> Math.max(0, System.currentTimeMillis() - created)).findFirst().orElse(0));
+    }
+
+    /** Adds the gauges of the node's log member, once it has started. */
+    public void watch(ReplicatedLog log) {
         gauge("ratchet.raft.term", log, MemberStatus::term);
         gauge("ratchet.raft.commit_index", log, MemberStatus::commitIndex);
         gauge("ratchet.raft.applied_index", log, MemberStatus::appliedIndex);
         gauge("ratchet.raft.snapshot_index", log, MemberStatus::snapshotIndex);
         gauge("ratchet.raft.journal_bytes", log, MemberStatus::journalBytes);
-        gauge("ratchet.raft.is_leader", log, s -> s.role() == io.ratchet.log.Role.LEADER ? 1 : 0);
-        registry.register("ratchet.transactions.stored", (Gauge<Integer>) store::size);
+        for (Role role : Role.values()) {
+            gauge("ratchet.raft.role." + role.name().toLowerCase(java.util.Locale.ROOT), log,
+                    s -> s.role() == role ? 1 : 0);
+        }
+    }
+
+    /** Adds the gauges of the engine: calls running, calls waiting for a slot, transactions waiting for a time. */
+    public void watch(IntSupplier callsRunning, IntSupplier callsWaiting, IntSupplier scheduled) {
+        registry.register("ratchet.engine.calls_in_flight", (Gauge<Integer>) callsRunning::getAsInt);
+        registry.register("ratchet.engine.calls_waiting", (Gauge<Integer>) callsWaiting::getAsInt);
+        registry.register("ratchet.engine.scheduled", (Gauge<Integer>) scheduled::getAsInt);
+    }
+
+    /** One command applied to the store, in {@code nanos}. */
+    public void applied(long nanos) {
+        apply.update(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One store image written for a snapshot, in {@code nanos}. */
+    public void snapshotWritten(long nanos) {
+        snapshots.update(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The time from winning an election to the first commit of the work it resumed. */
+    public void leaderFirstCommit(long nanos) {
+        leaderFirstCommit.update(nanos, TimeUnit.NANOSECONDS);
     }
 
     private void gauge(String name, ReplicatedLog log, ToLongFunction<MemberStatus> value) {

@@ -1,5 +1,6 @@
 package io.ratchet.node.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.ratchet.api.BranchOp;
 import io.ratchet.api.BranchStatus;
 import io.ratchet.api.GlobalStatus;
@@ -31,9 +32,21 @@ public sealed interface Command {
         }
     }
 
-    /** The answer of one branch call, read by {@code BranchResponses}; applied only if the row still has {@code expected}. */
+    /**
+     * The answer of one branch call, read by {@code BranchResponses}; applied only if the row still has
+     * {@code expected}. {@code caller} (the node that made the call) and {@code durationMs} only inform the
+     * timeline; they are left out of the encoding when unset, so older entries read back unchanged.
+     */
     record ReportBranch(String gid, String branchId, BranchOp op, BranchStatus expected, BranchResult result,
-                        String message) implements Command {
+                        String message,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String caller,
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long durationMs) implements Command {
+
+        public ReportBranch(String gid, String branchId, BranchOp op, BranchStatus expected, BranchResult result,
+                            String message) {
+            this(gid, branchId, op, expected, result, message, null, 0);
+        }
+
         @Override
         public CommandType type() {
             return CommandType.REPORT_BRANCH;

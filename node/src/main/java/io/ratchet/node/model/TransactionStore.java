@@ -30,6 +30,7 @@ public final class TransactionStore {
     private final ConcurrentSkipListMap<String, GlobalTransaction> byGid = new ConcurrentSkipListMap<>();
     private volatile Topics topics = Topics.NONE;
     private final ConcurrentSkipListMap<CreatedKey, String> byCreated = new ConcurrentSkipListMap<>(CreatedKey.NEWEST_FIRST);
+    private final ConcurrentSkipListMap<String, Timeline> timelines = new ConcurrentSkipListMap<>();
 
     public GlobalTransaction get(String gid) {
         return byGid.get(gid);
@@ -40,6 +41,15 @@ public final class TransactionStore {
         if (previous == null) {
             byCreated.put(new CreatedKey(tx.createTimeMs(), tx.gid()), tx.gid());
         }
+    }
+
+    /** Records one accepted command of the transaction {@code gid} in its timeline. */
+    public void record(String gid, TimelineEntry entry) {
+        timelines.compute(gid, (g, before) -> (before == null ? Timeline.EMPTY : before).append(entry));
+    }
+
+    public Timeline timeline(String gid) {
+        return timelines.getOrDefault(gid, Timeline.EMPTY);
     }
 
     public Topics topics() {
@@ -126,9 +136,13 @@ public final class TransactionStore {
     private record Header(Topics topics) {
     }
 
+    /** A line holding the timeline of one transaction, after the transactions. */
+    private record TimelineLine(String timeline, Timeline of) {
+    }
+
     /**
-     * Writes the topics, then every transaction as JSON, one per line, sorted by gid: equal stores give equal
-     * bytes.
+     * Writes the topics, then every transaction as JSON, one per line, sorted by gid, then every timeline the same
+     * way: equal stores give equal bytes.
      */
     public void writeTo(OutputStream out) throws IOException {
         try (JsonGenerator generator = CommandCodec.JSON.getFactory().createGenerator(out)) {
@@ -139,6 +153,10 @@ public final class TransactionStore {
                 CommandCodec.JSON.writeValue(generator, t);
                 generator.writeRaw('\n');
             }
+            for (var e : timelines.entrySet()) {
+                CommandCodec.JSON.writeValue(generator, new TimelineLine(e.getKey(), e.getValue()));
+                generator.writeRaw('\n');
+            }
         }
     }
 
@@ -146,6 +164,7 @@ public final class TransactionStore {
     public void readFrom(InputStream in) throws IOException {
         byGid.clear();
         byCreated.clear();
+        timelines.clear();
         topics = Topics.NONE;
         try (MappingIterator<com.fasterxml.jackson.databind.JsonNode> it = CommandCodec.JSON
                 .readerFor(com.fasterxml.jackson.databind.JsonNode.class).readValues(in)) {
@@ -153,6 +172,9 @@ public final class TransactionStore {
                 com.fasterxml.jackson.databind.JsonNode node = it.next();
                 if (node.has("topics") && !node.has("gid")) {
                     topics = CommandCodec.JSON.treeToValue(node, Header.class).topics();
+                } else if (node.has("timeline")) {
+                    TimelineLine line = CommandCodec.JSON.treeToValue(node, TimelineLine.class);
+                    timelines.put(line.timeline(), line.of());
                 } else {
                     put(CommandCodec.JSON.treeToValue(node, GlobalTransaction.class));
                 }

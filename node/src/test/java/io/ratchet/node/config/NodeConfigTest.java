@@ -74,4 +74,18 @@ class NodeConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("electionTimeoutMin");
     }
+
+    @Test
+    void shouldReadTheLogFormatAndRefuseAnUnknownOneOrLevel() {
+        NodeConfig json = NodeConfig.load(SHIPPED, "n1", Map.of("ratchet.log.format", "JSON",
+                "ratchet.log.transactions", "debug"));
+        assertThat(json.logFormat()).isEqualTo(LogFormat.JSON);
+        assertThat(json.transactionLogLevel()).isEqualTo("DEBUG");
+        assertThat(NodeConfig.load(SHIPPED, "n1", Map.of()).logFormat()).isEqualTo(LogFormat.TEXT);
+
+        assertThatThrownBy(() -> NodeConfig.load(SHIPPED, "n1", Map.of("ratchet.log.format", "xml")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ratchet.log.format").hasMessageContaining("xml");
+        assertThatThrownBy(() -> NodeConfig.load(SHIPPED, "n1", Map.of("ratchet.log.transactions", "loud")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ratchet.log.transactions");
+    }
 }

@@ -71,6 +71,18 @@ class CommandCodecTest {
     }
 
     @Test
+    void shouldCarryTheCallerAndDurationOfAReportAndLeaveThemOutWhenUnset() {
+        Command timed = new Command.ReportBranch("g", "01", BranchOp.ACTION, BranchStatus.PREPARED,
+                BranchResult.SUCCESS, "", "n2", 17);
+        Command untimed = new Command.ReportBranch("g", "01", BranchOp.ACTION, BranchStatus.PREPARED,
+                BranchResult.SUCCESS, "");
+
+        assertThat(CommandCodec.decode(CommandCodec.encode(timed))).isEqualTo(timed);
+        assertThat(new String(CommandCodec.encode(untimed), java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("caller").doesNotContain("durationMs");
+    }
+
+    @Test
     void shouldRefuseAnUnknownCodeOrTruncatedBytes() {
         assertThatThrownBy(() -> CommandCodec.decode(new byte[]{0, 99, '{', '}'}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("99");
