@@ -3,6 +3,7 @@ package io.ratchet.node;
 import io.ratchet.log.ReplicatedLog;
 import io.ratchet.node.config.NodeConfig;
 import io.ratchet.node.engine.TransactionEngine;
+import io.ratchet.node.http.AccessControl;
 import io.ratchet.node.http.AdminRoutes;
 import io.ratchet.node.http.DtmApi;
 import io.ratchet.node.http.ResultWaiters;
@@ -49,8 +50,10 @@ public final class Node implements AutoCloseable {
             applier.addListener(engine::onApplied);
             vertx.deployVerticle(
                     () -> new HttpVerticle(config.self(), config.httpBodyLimitBytes(),
-                            List.of(new AdminRoutes(log, store, metrics, config.nodeId(), config.nodes()),
-                                    new DtmApi(log, store, waiters))),
+                            List.of(new AccessControl(config.apiTokens(), config.adminTokens()),
+                                    new AdminRoutes(log, store, metrics, config.nodeId(), config.nodes()),
+                                    new DtmApi(log, store, waiters, config.branchUrls(),
+                                            config.maxUnfinishedTransactions()))),
                     new DeploymentOptions().setInstances(config.httpInstances())).await();
         } catch (RuntimeException e) {
             vertx.close().await();

@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import io.ratchet.log.LogOptions;
 import io.ratchet.log.Peer;
+import io.ratchet.node.security.BearerTokens;
+import io.ratchet.node.security.BranchUrlPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +23,11 @@ import java.util.Set;
  * @param alertUrl                  webhook told when a branch reaches {@code alertAfterRetries} retries ("" = off)
  * @param logFormat                 text or JSON lines
  * @param transactionLogLevel       level of the logger {@code io.ratchet.tx} (one line per transaction event)
+ * @param branchUrls                the URLs the coordinator may be asked to call
+ * @param apiTokens                 bearer tokens for the DTM API (none: open)
+ * @param adminTokens               bearer tokens for Ratchet's own API and the metrics (none: open); they open
+ *                                  the DTM API too
+ * @param maxUnfinishedTransactions past this many unfinished transactions, new ones are refused with 503
  */
 public record NodeConfig(
         Path configFile,
@@ -35,7 +42,11 @@ public record NodeConfig(
         String alertUrl,
         int alertAfterRetries,
         LogFormat logFormat,
-        String transactionLogLevel) {
+        String transactionLogLevel,
+        BranchUrlPolicy branchUrls,
+        BearerTokens apiTokens,
+        BearerTokens adminTokens,
+        int maxUnfinishedTransactions) {
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
@@ -109,7 +120,34 @@ public record NodeConfig(
                 c.getBytes("http.body-limit"), c.getDuration("retention.finished-transactions"),
                 c.getInt("engine.max-concurrent-branch-calls"), c.getString("alert.url"),
                 c.getInt("alert.after-retries"), LogFormat.fromConfig(c.getString("log.format")),
-                level(c.getString("log.transactions")));
+                level(c.getString("log.transactions")), branchUrls(c),
+                tokens(c, "security.api-tokens"), tokens(c, "security.admin-tokens"),
+                positive(c, "limits.max-unfinished-transactions"));
+    }
+
+    private static BranchUrlPolicy branchUrls(Config c) {
+        try {
+            return new BranchUrlPolicy(c.getStringList("security.branch-urls.schemes"),
+                    c.getStringList("security.branch-urls.hosts"), c.getStringList("security.branch-urls.ports"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid ratchet.security.branch-urls: " + e.getMessage(), e);
+        }
+    }
+
+    private static BearerTokens tokens(Config c, String key) {
+        try {
+            return new BearerTokens(c.getStringList(key));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid ratchet." + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int positive(Config c, String key) {
+        int value = c.getInt(key);
+        if (value < 1) {
+            throw new ConfigException("Expected ratchet." + key + " to be at least 1, but it is " + value, null);
+        }
+        return value;
     }
 
     private static String level(String value) {

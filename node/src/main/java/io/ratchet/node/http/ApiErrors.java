@@ -3,7 +3,7 @@ package io.ratchet.node.http;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** Error answers in one JSON shape: what is wrong, and where (the field, path or header concerned). */
+/** Error answers in the shape of a 400 (PROTOCOL.md §1): what is wrong ({@code message}) and where ({@code field}: the field, path or header concerned). */
 final class ApiErrors {
 
     private ApiErrors() {
@@ -16,6 +16,6 @@ final class ApiErrors {
         ctx.response()
                 .setStatusCode(status)
                 .putHeader("content-type", "application/json")
-                .end(new JsonObject().put("error", message).put("where", where).encode());
+                .end(new JsonObject().put("message", message).put("field", where).encode());
     }
 }

@@ -16,6 +16,8 @@ import io.ratchet.node.model.Command;
 import io.ratchet.node.model.CommandCodec;
 import io.ratchet.node.model.GlobalTransaction;
 import io.ratchet.node.model.TransactionStore;
+import io.ratchet.node.security.BranchUrlPolicy;
+import io.ratchet.node.security.CommandUrls;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -41,12 +43,21 @@ public final class DtmApi implements HttpVerticle.Routes {
     private final ReplicatedLog log;
     private final TransactionStore store;
     private final ResultWaiters waiters;
+    private final BranchUrlPolicy branchUrls;
+    private final int maxUnfinished;
 
     /** @param waiters the node's wait_result registry, shared by its HTTP verticles and fed by its applier */
-    public DtmApi(ReplicatedLog log, TransactionStore store, ResultWaiters waiters) {
+    /**
+     * @param branchUrls    the URLs a request may name; others are refused with 400
+     * @param maxUnfinished unfinished transactions past which new ones are refused with 503
+     */
+    public DtmApi(ReplicatedLog log, TransactionStore store, ResultWaiters waiters, BranchUrlPolicy branchUrls,
+                  int maxUnfinished) {
         this.log = log;
         this.store = store;
         this.waiters = waiters;
+        this.branchUrls = branchUrls;
+        this.maxUnfinished = maxUnfinished;
     }
 
     @Override
@@ -92,9 +103,12 @@ public final class DtmApi implements HttpVerticle.Routes {
     private void write(RoutingContext ctx, java.util.function.Supplier<Command> decode) {
         Command command;
         try {
-            command = decode.get();
+            command = admitted(decode.get());
         } catch (InvalidRequest e) {
             send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
+            return;
+        } catch (Overloaded e) {
+            overloaded(ctx);
             return;
         }
         boolean waitResult = command instanceof Command.Submit submit && submit.options().waitResult();
@@ -107,6 +121,35 @@ public final class DtmApi implements HttpVerticle.Routes {
                 answerWhenDecided(ctx, command.gid(), waited);
             }
         });
+    }
+
+    /** Thrown by {@link #admitted} when the cluster holds as many unfinished transactions as it may. */
+    private static final class Overloaded extends RuntimeException {
+        Overloaded() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * The command, if its URLs are allowed (else InvalidRequest naming the field) and, when it starts a new
+     * transaction, if the cluster is below its limit of unfinished ones (else Overloaded).
+     */
+    private Command admitted(Command command) {
+        CommandUrls.firstRefused(command, branchUrls).ifPresent(v -> {
+            throw new InvalidRequest(v.field(), v.reason());
+        });
+        boolean starts = command instanceof Command.Submit || command instanceof Command.Prepare
+                || command instanceof Command.PrepareMessage || command instanceof Command.PrepareWorkflow;
+        if (starts && store.unfinishedCount() >= maxUnfinished && store.get(command.gid()) == null) {
+            throw new Overloaded();
+        }
+        return command;
+    }
+
+    private void overloaded(RoutingContext ctx) {
+        ctx.response().putHeader("Retry-After", "1");
+        send(ctx, 503, new DtmResult(null, "The cluster holds " + maxUnfinished
+                + " unfinished transactions, its limit (ratchet.limits.max-unfinished-transactions); retry later", null));
     }
 
     /** Submits a command; a refusal is 409, a log failure 503 or 500; otherwise {@code onAccepted} answers. */
@@ -143,11 +186,14 @@ public final class DtmApi implements HttpVerticle.Routes {
 
     /** prepareWorkflow: create the workflow, or find it, and answer with its recorded progress. */
     private void prepareWorkflow(RoutingContext ctx) {
-        Command.PrepareWorkflow command;
+        Command command;
         try {
-            command = SubmitRequests.toPrepareWorkflow(parse(ctx));
+            command = admitted(SubmitRequests.toPrepareWorkflow(parse(ctx)));
         } catch (InvalidRequest e) {
             send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
+            return;
+        } catch (Overloaded e) {
+            overloaded(ctx);
             return;
         }
         // the leader applied it; this node may still be a moment behind: read after a barrier

@@ -31,6 +31,8 @@ public final class TransactionStore {
     private volatile Topics topics = Topics.NONE;
     private final ConcurrentSkipListMap<CreatedKey, String> byCreated = new ConcurrentSkipListMap<>(CreatedKey.NEWEST_FIRST);
     private final ConcurrentSkipListMap<String, Timeline> timelines = new ConcurrentSkipListMap<>();
+    /** Written by the apply thread only. */
+    private volatile int unfinishedCount;
 
     public GlobalTransaction get(String gid) {
         return byGid.get(gid);
@@ -41,6 +43,12 @@ public final class TransactionStore {
         if (previous == null) {
             byCreated.put(new CreatedKey(tx.createTimeMs(), tx.gid()), tx.gid());
         }
+        unfinishedCount += (tx.status().isFinal() ? 0 : 1) - (previous == null || previous.status().isFinal() ? 0 : 1);
+    }
+
+    /** How many transactions are unfinished, without a scan. */
+    public int unfinishedCount() {
+        return unfinishedCount;
     }
 
     /** Records one accepted command of the transaction {@code gid} in its timeline. */
@@ -165,6 +173,7 @@ public final class TransactionStore {
         byGid.clear();
         byCreated.clear();
         timelines.clear();
+        unfinishedCount = 0;
         topics = Topics.NONE;
         try (MappingIterator<com.fasterxml.jackson.databind.JsonNode> it = CommandCodec.JSON
                 .readerFor(com.fasterxml.jackson.databind.JsonNode.class).readValues(in)) {

@@ -88,4 +88,23 @@ class NodeConfigTest {
         assertThatThrownBy(() -> NodeConfig.load(SHIPPED, "n1", Map.of("ratchet.log.transactions", "loud")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("ratchet.log.transactions");
     }
+
+    @Test
+    void shouldReadTheSecuritySettingsAndNameABadEntry() {
+        NodeConfig open = NodeConfig.load(SHIPPED, "n1", Map.of());
+        assertThat(open.apiTokens().required()).isFalse();
+        assertThat(open.adminTokens().required()).isFalse();
+        assertThat(open.branchUrls().refusal("http://10.1.2.3:9/a")).isEmpty();
+
+        NodeConfig strict = NodeConfig.load(SHIPPED, "n1", Map.of("ratchet.security.branch-urls.hosts.0", "10.0.0.0/8",
+                "ratchet.security.api-tokens.0", "t1"));
+        assertThat(strict.branchUrls().refusal("http://10.1.2.3:9/a")).isEmpty();
+        assertThat(strict.branchUrls().refusal("http://192.168.1.1:9/a")).isPresent();
+        assertThat(strict.apiTokens().accepts("Bearer t1")).isTrue();
+
+        assertThatThrownBy(() -> NodeConfig.load(SHIPPED, "n1", Map.of("ratchet.security.branch-urls.ports.0", "http")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("branch-urls").hasMessageContaining("'http'");
+        assertThatThrownBy(() -> NodeConfig.load(SHIPPED, "n1", Map.of("ratchet.limits.max-unfinished-transactions", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("max-unfinished-transactions");
+    }
 }
