@@ -4,6 +4,7 @@ import io.ratchet.log.ReplicatedLog;
 import io.ratchet.node.config.NodeConfig;
 import io.ratchet.node.engine.TransactionEngine;
 import io.ratchet.node.http.AccessControl;
+import io.ratchet.node.http.Admission;
 import io.ratchet.node.http.AdminRoutes;
 import io.ratchet.node.http.DtmApi;
 import io.ratchet.node.http.ResultWaiters;
@@ -48,12 +49,12 @@ public final class Node implements AutoCloseable {
                     config.maxConcurrentBranchCalls(), System::currentTimeMillis, config.alertUrl(), config.alertAfterRetries(), metrics);
             vertx.deployVerticle(engine).await();
             applier.addListener(engine::onApplied);
+            Admission admission = new Admission(store, config.maxUnfinishedTransactions());
             vertx.deployVerticle(
                     () -> new HttpVerticle(config.self(), config.httpBodyLimitBytes(),
                             List.of(new AccessControl(config.apiTokens(), config.adminTokens()),
                                     new AdminRoutes(log, store, metrics, config.nodeId(), config.nodes()),
-                                    new DtmApi(log, store, waiters, config.branchUrls(),
-                                            config.maxUnfinishedTransactions()))),
+                                    new DtmApi(log, store, waiters, config.branchUrls(), admission))),
                     new DeploymentOptions().setInstances(config.httpInstances())).await();
         } catch (RuntimeException e) {
             vertx.close().await();

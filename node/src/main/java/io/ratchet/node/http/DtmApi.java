@@ -44,20 +44,20 @@ public final class DtmApi implements HttpVerticle.Routes {
     private final TransactionStore store;
     private final ResultWaiters waiters;
     private final BranchUrlPolicy branchUrls;
-    private final int maxUnfinished;
+    private final Admission admission;
 
     /** @param waiters the node's wait_result registry, shared by its HTTP verticles and fed by its applier */
     /**
-     * @param branchUrls    the URLs a request may name; others are refused with 400
-     * @param maxUnfinished unfinished transactions past which new ones are refused with 503
+     * @param branchUrls the URLs a request may name; others are refused with 400
+     * @param admission  the bound on unfinished transactions; past it new ones are refused with 503
      */
     public DtmApi(ReplicatedLog log, TransactionStore store, ResultWaiters waiters, BranchUrlPolicy branchUrls,
-                  int maxUnfinished) {
+                  Admission admission) {
         this.log = log;
         this.store = store;
         this.waiters = waiters;
         this.branchUrls = branchUrls;
-        this.maxUnfinished = maxUnfinished;
+        this.admission = admission;
     }
 
     @Override
@@ -102,8 +102,10 @@ public final class DtmApi implements HttpVerticle.Routes {
     /** Validates, replicates and answers one write; with wait_result, answers when the outcome is decided. */
     private void write(RoutingContext ctx, java.util.function.Supplier<Command> decode) {
         Command command;
+        boolean reserved;
         try {
-            command = admitted(decode.get());
+            command = decode.get();
+            reserved = admit(command);
         } catch (InvalidRequest e) {
             send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
             return;
@@ -114,7 +116,7 @@ public final class DtmApi implements HttpVerticle.Routes {
         boolean waitResult = command instanceof Command.Submit submit && submit.options().waitResult();
         ResultWaiters.Registration waited = waitResult
                 ? waiters.register(command.gid(), ctx.vertx().getOrCreateContext()) : null;
-        replicate(ctx, command, waited, () -> {
+        replicate(ctx, command, reserved, waited, () -> {
             if (waited == null) {
                 send(ctx, 200, DtmResult.success());
             } else {
@@ -131,31 +133,45 @@ public final class DtmApi implements HttpVerticle.Routes {
     }
 
     /**
-     * The command, if its URLs are allowed (else InvalidRequest naming the field) and, when it starts a new
-     * transaction, if the cluster is below its limit of unfinished ones (else Overloaded).
+     * Checks the command's URLs (InvalidRequest naming the field) and, when it would start a new transaction,
+     * reserves room for it (Overloaded when there is none). Returns whether it holds a reservation, which
+     * {@link #replicate} releases.
      */
-    private Command admitted(Command command) {
+    private boolean admit(Command command) {
         CommandUrls.firstRefused(command, branchUrls).ifPresent(v -> {
             throw new InvalidRequest(v.field(), v.reason());
         });
-        boolean starts = command instanceof Command.Submit || command instanceof Command.Prepare
-                || command instanceof Command.PrepareMessage || command instanceof Command.PrepareWorkflow;
-        if (starts && store.unfinishedCount() >= maxUnfinished && store.get(command.gid()) == null) {
+        if (!startsNew(command)) {
+            return false;
+        }
+        if (!admission.tryAcquire()) {
             throw new Overloaded();
         }
-        return command;
+        return true;
+    }
+
+    /** Whether the command would create a transaction not in the store yet (a resubmit or re-prepare does not). */
+    private boolean startsNew(Command command) {
+        return (command instanceof Command.Submit || command instanceof Command.Prepare
+                || command instanceof Command.PrepareMessage || command instanceof Command.PrepareWorkflow)
+                && store.get(command.gid()) == null;
     }
 
     private void overloaded(RoutingContext ctx) {
         ctx.response().putHeader("Retry-After", "1");
-        send(ctx, 503, new DtmResult(null, "The cluster holds " + maxUnfinished
+        send(ctx, 503, new DtmResult(null, "The cluster holds " + admission.maxUnfinished()
                 + " unfinished transactions, its limit (ratchet.limits.max-unfinished-transactions); retry later", null));
     }
 
     /** Submits a command; a refusal is 409, a log failure 503 or 500; otherwise {@code onAccepted} answers. */
-    private void replicate(RoutingContext ctx, Command command, ResultWaiters.Registration waited,
+    private void replicate(RoutingContext ctx, Command command, boolean reserved, ResultWaiters.Registration waited,
                            Runnable onAccepted) {
         Future.fromCompletionStage(log.submit(CommandCodec.encode(command)), ctx.vertx().getOrCreateContext())
+                .onComplete(done -> {
+                    if (reserved) {
+                        admission.release(); // applied (counted by the store) or refused
+                    }
+                })
                 .onSuccess(bytes -> {
                     ApplyReply reply = ApplyReply.decode(bytes);
                     if (reply.accepted()) {
@@ -187,8 +203,10 @@ public final class DtmApi implements HttpVerticle.Routes {
     /** prepareWorkflow: create the workflow, or find it, and answer with its recorded progress. */
     private void prepareWorkflow(RoutingContext ctx) {
         Command command;
+        boolean reserved;
         try {
-            command = admitted(SubmitRequests.toPrepareWorkflow(parse(ctx)));
+            command = SubmitRequests.toPrepareWorkflow(parse(ctx));
+            reserved = admit(command);
         } catch (InvalidRequest e) {
             send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
             return;
@@ -197,7 +215,7 @@ public final class DtmApi implements HttpVerticle.Routes {
             return;
         }
         // the leader applied it; this node may still be a moment behind: read after a barrier
-        replicate(ctx, command, null, () -> linearizable(ctx).onSuccess(v -> {
+        replicate(ctx, command, reserved, null, () -> linearizable(ctx).onSuccess(v -> {
             GlobalTransaction tx = store.get(command.gid());
             send(ctx, 200, new WorkflowProgress(Views.of(tx), Views.branches(tx)));
         }));

@@ -128,6 +128,9 @@ public final class BusinessService implements AutoCloseable {
                     .end(reply.body());
         } else if (answer instanceof Answer.Delayed delayed) {
             vertx.setTimer(Math.max(1, delayed.delay().toMillis()), timerId -> respond(request, delayed.then()));
+        } else if (answer instanceof Answer.Redirect redirect) {
+            request.response().setStatusCode(302).putHeader("Location", redirect.location())
+                    .end("{\"dtm_result\":\"SUCCESS\"}");
         } else if (answer instanceof Answer.Reset) {
             request.response().reset();
         }
@@ -150,7 +153,7 @@ public final class BusinessService implements AutoCloseable {
     }
 
     /** What the service does with one call. */
-    public sealed interface Answer permits Answer.Reply, Answer.Delayed, Answer.Reset {
+    public sealed interface Answer permits Answer.Reply, Answer.Delayed, Answer.Reset, Answer.Redirect {
 
         /** 200 {@code {"dtm_result":"SUCCESS"}}. */
         static Answer success() {
@@ -187,6 +190,11 @@ public final class BusinessService implements AutoCloseable {
             return new Reset();
         }
 
+        /** 302 to {@code location} with a SUCCESS body: followed, it would look like a success. */
+        static Answer redirect(String location) {
+            return new Redirect(location);
+        }
+
         /** The status this answer will send, or -1 if it sends none. */
         int answeredStatus();
 
@@ -212,6 +220,14 @@ public final class BusinessService implements AutoCloseable {
             @Override
             public int answeredStatus() {
                 return then.answeredStatus();
+            }
+        }
+
+        /** 302 Found with a Location header. */
+        record Redirect(String location) implements Answer {
+            @Override
+            public int answeredStatus() {
+                return 302;
             }
         }
 
