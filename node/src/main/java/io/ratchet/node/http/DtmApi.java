@@ -190,7 +190,7 @@ public final class DtmApi implements HttpVerticle.Routes {
     /** A parameter from the query string, or else from a JSON body. */
     private static String param(RoutingContext ctx, String name) {
         String value = ctx.request().getParam(name);
-        if (value == null && ctx.body() != null && ctx.body().length() > 0) {
+        if (value == null && ctx.body() != null && ctx.body().buffer() != null && ctx.body().length() > 0) {
             Object fromBody = parseMap(ctx).get(name);
             value = fromBody == null ? null : String.valueOf(fromBody);
         }
@@ -374,7 +374,7 @@ public final class DtmApi implements HttpVerticle.Routes {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> parseMap(RoutingContext ctx) {
-        if (ctx.body() == null || ctx.body().length() == 0) {
+        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
             throw new InvalidRequest("body", "Expected a JSON body");
         }
         try {
@@ -389,7 +389,7 @@ public final class DtmApi implements HttpVerticle.Routes {
     }
 
     private static TransRequest parse(RoutingContext ctx) {
-        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
+        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
             throw new InvalidRequest("body", "Expected a JSON body");
         }
         try {

@@ -10,6 +10,8 @@ import java.util.List;
 /** One HTTP server on the node's HTTP port: body limits, JSON errors for unknown paths, and the mounted APIs. */
 public final class HttpVerticle extends VerticleBase {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpVerticle.class);
+
     /** A group of routes mounted on the node's router. */
     public interface Routes {
         void mount(Router router);
@@ -36,6 +38,10 @@ public final class HttpVerticle extends VerticleBase {
                 "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path()));
         router.errorHandler(413, ctx -> ApiErrors.send(ctx, 413, "body",
                 "Request body larger than " + bodyLimitBytes + " bytes"));
+        router.errorHandler(500, ctx -> {
+            LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+            ApiErrors.send(ctx, 500, "server", "Internal error: " + ctx.failure());
+        });
         return vertx.createHttpServer().requestHandler(router).listen(self.httpPort(), self.host());
     }
 }
