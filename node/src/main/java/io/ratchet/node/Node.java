@@ -51,9 +51,10 @@ public final class Node implements AutoCloseable {
             applier.addListener(engine::onApplied);
             Admission admission = new Admission(store, config.maxUnfinishedTransactions());
             vertx.deployVerticle(
-                    () -> new HttpVerticle(config.self(), config.httpBodyLimitBytes(),
+                    () -> new HttpVerticle(config.self(), config.tls(), config.httpBodyLimitBytes(),
                             List.of(new AccessControl(config.apiTokens(), config.adminTokens()),
-                                    new AdminRoutes(log, store, metrics, config.nodeId(), config.nodes()),
+                                    new AdminRoutes(log, store, metrics, config.nodeId(), config.nodes(),
+                                            config.tls()),
                                     new DtmApi(log, store, waiters, config.branchUrls(), admission))),
                     new DeploymentOptions().setInstances(config.httpInstances())).await();
         } catch (RuntimeException e) {

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param maxEntriesInFlight        at most this many entries submitted and not yet answered
  * @param maxQueuedCommands         submits beyond this backlog fail at once with {@link LogException.Timeout}
  * @param logSegmentBytes           size of one Ratis log segment; only closed segments are purged after a snapshot
+ * @param tls                       mutual TLS between members, or null for plain gRPC
  */
 public record LogOptions(
         String clusterId,
@@ -38,7 +39,8 @@ public record LogOptions(
         int maxBatchBytes,
         int maxEntriesInFlight,
         int maxQueuedCommands,
-        long logSegmentBytes) {
+        long logSegmentBytes,
+        TlsFiles tls) {
 
     /** The largest single command accepted; Ratis entries must fit in one log segment and one gRPC message. */
     public static final int MAX_COMMAND_BYTES = 1024 * 1024;
@@ -72,42 +74,48 @@ public record LogOptions(
     public static LogOptions defaults(String clusterId, String memberId, List<Peer> peers, Path dataDir) {
         return new LogOptions(clusterId, memberId, peers, dataDir,
                 Duration.ofMillis(600), Duration.ofMillis(1200), Duration.ofSeconds(3), Duration.ofSeconds(10),
-                10_000, 2, 1_000, 1024 * 1024, 1, 100_000, 32L << 20);
+                10_000, 2, 1_000, 1024 * 1024, 1, 100_000, 32L << 20, null);
     }
 
     public LogOptions withElectionTimeout(Duration min, Duration max) {
         return new LogOptions(clusterId, memberId, peers, dataDir, min, max, rpcTimeout, submitTimeout,
                 snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes, maxEntriesInFlight,
-                maxQueuedCommands, logSegmentBytes);
+                maxQueuedCommands, logSegmentBytes, tls);
     }
 
     public LogOptions withTimeouts(Duration rpc, Duration submit) {
         return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax, rpc,
                 submit, snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes,
-                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes);
+                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls);
     }
 
     public LogOptions withSnapshots(long thresholdEntries, int retained) {
         return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax,
                 rpcTimeout, submitTimeout, thresholdEntries, retained, maxBatchCommands, maxBatchBytes,
-                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes);
+                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls);
     }
 
     public LogOptions withBatching(int commands, int bytes, int entriesInFlight, int queuedCommands) {
         return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax,
                 rpcTimeout, submitTimeout, snapshotThresholdEntries, snapshotsRetained, commands, bytes,
-                entriesInFlight, queuedCommands, logSegmentBytes);
+                entriesInFlight, queuedCommands, logSegmentBytes, tls);
     }
 
     public LogOptions withLogSegmentBytes(long bytes) {
         return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax, rpcTimeout,
                 submitTimeout, snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes,
-                maxEntriesInFlight, maxQueuedCommands, bytes);
+                maxEntriesInFlight, maxQueuedCommands, bytes, tls);
     }
 
     public LogOptions withDataDir(Path dir) {
         return new LogOptions(clusterId, memberId, peers, dir, electionTimeoutMin, electionTimeoutMax, rpcTimeout,
                 submitTimeout, snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes,
-                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes);
+                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls);
+    }
+
+    public LogOptions withTls(TlsFiles files) {
+        return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax, rpcTimeout,
+                submitTimeout, snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes,
+                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, files);
     }
 }

@@ -2,10 +2,14 @@ package io.ratchet.node.config;
 
 import java.nio.file.Path;
 
-/** Where one node of the cluster listens and keeps its data. */
-public record NodeAddress(String id, String host, int raftPort, int httpPort, Path dataDir) {
+/**
+ * Where one node of the cluster listens and keeps its data.
+ *
+ * @param https whether its HTTP API is served over TLS ({@code ratchet.tls.http})
+ */
+public record NodeAddress(String id, String host, int raftPort, int httpPort, Path dataDir, boolean https) {
 
     public String httpUrl() {
-        return "http://" + host + ":" + httpPort;
+        return (https ? "https://" : "http://") + host + ":" + httpPort;
     }
 }

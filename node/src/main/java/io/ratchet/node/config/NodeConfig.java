@@ -28,6 +28,7 @@ import java.util.Set;
  * @param adminTokens               bearer tokens for Ratchet's own API and the metrics (none: open); they open
  *                                  the DTM API too
  * @param maxUnfinishedTransactions past this many unfinished transactions, new ones are refused with 503
+ * @param tls                       HTTPS for the API, mutual TLS for Raft
  */
 public record NodeConfig(
         Path configFile,
@@ -46,7 +47,8 @@ public record NodeConfig(
         BranchUrlPolicy branchUrls,
         BearerTokens apiTokens,
         BearerTokens adminTokens,
-        int maxUnfinishedTransactions) {
+        int maxUnfinishedTransactions,
+        TlsSettings tls) {
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
@@ -89,12 +91,13 @@ public record NodeConfig(
     private static NodeConfig from(Config c, Path file, String requestedNodeId) {
         Path base = file.getParent();
         String clusterId = c.getString("cluster-id");
+        TlsSettings tls = tls(c, base);
         List<NodeAddress> nodes = new ArrayList<>();
         Config nodesConfig = c.getConfig("nodes");
         for (String id : nodesConfig.root().keySet().stream().sorted().toList()) {
             Config n = nodesConfig.getConfig(id);
             nodes.add(new NodeAddress(id, n.getString("host"), port(n, "raft-port", id), port(n, "http-port", id),
-                    base.resolve(n.getString("data-dir")).normalize()));
+                    base.resolve(n.getString("data-dir")).normalize(), tls.http()));
         }
         checkDistinct(nodes);
         List<Peer> peers = nodes.stream().map(n -> new Peer(n.id(), n.host(), n.raftPort())).toList();
@@ -112,7 +115,7 @@ public record NodeConfig(
                     c.getLong("snapshot.threshold-entries"), c.getInt("snapshot.retained"),
                     c.getInt("batching.max-commands"), intBytes(c, "batching.max-bytes"),
                     c.getInt("batching.max-entries-in-flight"), c.getInt("batching.max-queued-commands"),
-                    c.getBytes("snapshot.log-segment-size"));
+                    c.getBytes("snapshot.log-segment-size"), tls.raftFiles());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("Invalid raft, batching or snapshot settings: " + e.getMessage(), e);
         }
@@ -122,7 +125,21 @@ public record NodeConfig(
                 c.getInt("alert.after-retries"), LogFormat.fromConfig(c.getString("log.format")),
                 level(c.getString("log.transactions")), branchUrls(c),
                 tokens(c, "security.api-tokens"), tokens(c, "security.admin-tokens"),
-                positive(c, "limits.max-unfinished-transactions"));
+                positive(c, "limits.max-unfinished-transactions"), tls);
+    }
+
+    private static TlsSettings tls(Config c, Path base) {
+        boolean http = c.getBoolean("tls.http");
+        boolean raft = c.getBoolean("tls.raft");
+        if (!http && !raft) {
+            return TlsSettings.OFF;
+        }
+        return new TlsSettings(http, raft, file(c, "tls.cert", base), file(c, "tls.key", base), file(c, "tls.ca", base));
+    }
+
+    private static Path file(Config c, String key, Path base) {
+        String value = c.getString(key);
+        return value.isEmpty() ? null : base.resolve(value).normalize();
     }
 
     private static BranchUrlPolicy branchUrls(Config c) {

@@ -3,13 +3,16 @@ package io.ratchet.node.http;
 import io.ratchet.api.wire.DtmResult;
 import io.ratchet.log.ReplicatedLog;
 import io.ratchet.node.config.NodeAddress;
+import io.ratchet.node.config.TlsSettings;
 import io.ratchet.node.metrics.NodeMetrics;
 import io.ratchet.node.model.GlobalTransaction;
 import io.ratchet.node.model.TransactionStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.List;
 import java.util.Map;
@@ -27,15 +30,17 @@ public final class AdminRoutes implements HttpVerticle.Routes {
     private final NodeMetrics metrics;
     private final String selfId;
     private final List<NodeAddress> nodes;
+    private final TlsSettings tls;
     private WebClient peers;
 
     public AdminRoutes(ReplicatedLog log, TransactionStore store, NodeMetrics metrics, String selfId,
-                       List<NodeAddress> nodes) {
+                       List<NodeAddress> nodes, TlsSettings tls) {
         this.log = log;
         this.store = store;
         this.metrics = metrics;
         this.selfId = selfId;
         this.nodes = List.copyOf(nodes);
+        this.tls = tls;
     }
 
     @Override
@@ -56,7 +61,11 @@ public final class AdminRoutes implements HttpVerticle.Routes {
 
     private WebClient peers(RoutingContext ctx) {
         if (peers == null) {
-            peers = WebClient.create(ctx.vertx());
+            WebClientOptions options = new WebClientOptions();
+            if (tls.http()) {
+                options.setSsl(true).setTrustOptions(new PemTrustOptions().addCertPath(tls.ca().toString()));
+            }
+            peers = WebClient.create(ctx.vertx(), options);
         }
         return peers;
     }

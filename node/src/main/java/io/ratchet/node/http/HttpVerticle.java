@@ -1,8 +1,11 @@
 package io.ratchet.node.http;
 
 import io.ratchet.node.config.NodeAddress;
+import io.ratchet.node.config.TlsSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
@@ -18,11 +21,13 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     private final NodeAddress self;
+    private final TlsSettings tls;
     private final long bodyLimitBytes;
     private final List<Routes> routes;
 
-    public HttpVerticle(NodeAddress self, long bodyLimitBytes, List<Routes> routes) {
+    public HttpVerticle(NodeAddress self, TlsSettings tls, long bodyLimitBytes, List<Routes> routes) {
         this.self = self;
+        this.tls = tls;
         this.bodyLimitBytes = bodyLimitBytes;
         this.routes = List.copyOf(routes);
     }
@@ -42,6 +47,11 @@ public final class HttpVerticle extends VerticleBase {
             LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
             ApiErrors.send(ctx, 500, "server", "Internal error: " + ctx.failure());
         });
-        return vertx.createHttpServer().requestHandler(router).listen(self.httpPort(), self.host());
+        HttpServerOptions options = new HttpServerOptions();
+        if (tls.http()) {
+            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert().toString())
+                    .setKeyPath(tls.key().toString()));
+        }
+        return vertx.createHttpServer(options).requestHandler(router).listen(self.httpPort(), self.host());
     }
 }

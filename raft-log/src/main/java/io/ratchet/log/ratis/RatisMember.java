@@ -7,6 +7,7 @@ import io.ratchet.log.MemberStatus;
 import io.ratchet.log.ReplicatedLog;
 import io.ratchet.log.Role;
 import io.ratchet.log.RoleListener;
+import io.ratchet.log.TlsFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -19,6 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -74,11 +78,13 @@ public final class RatisMember implements ReplicatedLog {
         RaftGroup group = group(options);
         JournalStateMachine stateMachine = new JournalStateMachine(options.memberId(), applier,
                 options.dataDir().resolve("journal"));
+        Parameters parameters = tlsParameters(options.tls());
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(options.memberId()))
                 .setGroup(group)
                 .setStateMachine(stateMachine)
                 .setProperties(RatisProperties.server(options))
+                .setParameters(parameters)
                 // Formats an empty directory, recovers an existing one.
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
@@ -86,10 +92,24 @@ public final class RatisMember implements ReplicatedLog {
         RaftClient client = RaftClient.newBuilder()
                 .setRaftGroup(group)
                 .setProperties(RatisProperties.client(options))
+                .setParameters(parameters)
                 // Ratis's default retries without sleeping: a busy loop while there is no leader.
                 .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
         return new RatisMember(options, server, client, stateMachine);
+    }
+
+    /** Mutual TLS on every gRPC channel of the member (server, its client, admin), or none. */
+    private static Parameters tlsParameters(TlsFiles tls) {
+        Parameters parameters = new Parameters();
+        if (tls != null) {
+            GrpcTlsConfig config = new GrpcTlsConfig(tls.privateKey().toFile(), tls.certChain().toFile(),
+                    tls.trustedCa().toFile(), true);
+            GrpcConfigKeys.Server.setTlsConf(parameters, config);
+            GrpcConfigKeys.Client.setTlsConf(parameters, config);
+            GrpcConfigKeys.Admin.setTlsConf(parameters, config);
+        }
+        return parameters;
     }
 
     static RaftGroup group(LogOptions options) {
