@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param maxQueuedCommands         submits beyond this backlog fail at once with {@link LogException.Timeout}
  * @param logSegmentBytes           size of one Ratis log segment; only closed segments are purged after a snapshot
  * @param tls                       mutual TLS between members, or null for plain gRPC
+ * @param minFreeBytes              below this much free space on the journal's disk, the member stops applying
+ *                                  (and so acknowledging) until space is freed
  */
 public record LogOptions(
         String clusterId,
@@ -40,7 +42,8 @@ public record LogOptions(
         int maxEntriesInFlight,
         int maxQueuedCommands,
         long logSegmentBytes,
-        TlsFiles tls) {
+        TlsFiles tls,
+        long minFreeBytes) {
 
     /** The largest single command accepted; Ratis entries must fit in one log segment and one gRPC message. */
     public static final int MAX_COMMAND_BYTES = 1024 * 1024;
@@ -74,48 +77,54 @@ public record LogOptions(
     public static LogOptions defaults(String clusterId, String memberId, List<Peer> peers, Path dataDir) {
         return new LogOptions(clusterId, memberId, peers, dataDir,
                 Duration.ofMillis(600), Duration.ofMillis(1200), Duration.ofSeconds(3), Duration.ofSeconds(10),
-                10_000, 2, 1_000, 1024 * 1024, 1, 100_000, 32L << 20, null);
+                10_000, 2, 1_000, 1024 * 1024, 1, 100_000, 32L << 20, null, 64L << 20);
     }
 
     public LogOptions withElectionTimeout(Duration min, Duration max) {
         return new LogOptions(clusterId, memberId, peers, dataDir, min, max, rpcTimeout, submitTimeout,
                 snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes, maxEntriesInFlight,
-                maxQueuedCommands, logSegmentBytes, tls);
+                maxQueuedCommands, logSegmentBytes, tls, minFreeBytes);
     }
 
     public LogOptions withTimeouts(Duration rpc, Duration submit) {
         return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax, rpc,
                 submit, snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes,
-                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls);
+                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls, minFreeBytes);
     }
 
     public LogOptions withSnapshots(long thresholdEntries, int retained) {
         return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax,
                 rpcTimeout, submitTimeout, thresholdEntries, retained, maxBatchCommands, maxBatchBytes,
-                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls);
+                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls, minFreeBytes);
     }
 
     public LogOptions withBatching(int commands, int bytes, int entriesInFlight, int queuedCommands) {
         return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax,
                 rpcTimeout, submitTimeout, snapshotThresholdEntries, snapshotsRetained, commands, bytes,
-                entriesInFlight, queuedCommands, logSegmentBytes, tls);
+                entriesInFlight, queuedCommands, logSegmentBytes, tls, minFreeBytes);
     }
 
     public LogOptions withLogSegmentBytes(long bytes) {
         return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax, rpcTimeout,
                 submitTimeout, snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes,
-                maxEntriesInFlight, maxQueuedCommands, bytes, tls);
+                maxEntriesInFlight, maxQueuedCommands, bytes, tls, minFreeBytes);
     }
 
     public LogOptions withDataDir(Path dir) {
         return new LogOptions(clusterId, memberId, peers, dir, electionTimeoutMin, electionTimeoutMax, rpcTimeout,
                 submitTimeout, snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes,
-                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls);
+                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls, minFreeBytes);
     }
 
     public LogOptions withTls(TlsFiles files) {
         return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax, rpcTimeout,
                 submitTimeout, snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes,
-                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, files);
+                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, files, minFreeBytes);
+    }
+
+    public LogOptions withMinFreeBytes(long bytes) {
+        return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax, rpcTimeout,
+                submitTimeout, snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes,
+                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls, bytes);
     }
 }

@@ -7,6 +7,8 @@ package io.ratchet.log;
  * @param journalBytes  bytes the Chronicle journal occupies on disk
  * @param snapshotIndex the Raft index covered by the latest local snapshot, or -1
  * @param logStartIndex the first index still in the Ratis log (entries before it were purged after a snapshot)
+ * @param storageFault  why the journal cannot take writes (the member then applies and acknowledges nothing until
+ *                      it can), or {@code null} when it can
  */
 public record MemberStatus(
         String id,
@@ -17,5 +19,6 @@ public record MemberStatus(
         long appliedIndex,
         long journalBytes,
         long snapshotIndex,
-        long logStartIndex) {
+        long logStartIndex,
+        String storageFault) {
 }

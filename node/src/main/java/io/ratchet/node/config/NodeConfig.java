@@ -115,7 +115,7 @@ public record NodeConfig(
                     c.getLong("snapshot.threshold-entries"), c.getInt("snapshot.retained"),
                     c.getInt("batching.max-commands"), intBytes(c, "batching.max-bytes"),
                     c.getInt("batching.max-entries-in-flight"), c.getInt("batching.max-queued-commands"),
-                    c.getBytes("snapshot.log-segment-size"), tls.raftFiles());
+                    c.getBytes("snapshot.log-segment-size"), tls.raftFiles(), c.getBytes("storage.min-free"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("Invalid raft, batching or snapshot settings: " + e.getMessage(), e);
         }

@@ -48,6 +48,11 @@ public final class AdminRoutes implements HttpVerticle.Routes {
         router.route("/api/ping").respond(ctx -> Future.succeededFuture(Map.of("msg", "pong")));
         // status() reads in-memory Raft state only: safe on the event loop.
         router.get("/api/ratchet/status").respond(ctx -> Future.succeededFuture(NodeStatus.of(log.status())));
+        // For load balancers and orchestrators: 503 while the node cannot apply (its journal's disk is faulty).
+        router.get("/api/ratchet/health").handler(ctx -> {
+            NodeStatus status = NodeStatus.of(log.status());
+            DtmApi.send(ctx, status.healthy() ? 200 : 503, status);
+        });
         router.get("/api/ratchet/cluster").respond(ctx -> ClusterView.gather(peers(ctx), nodes, selfId,
                 () -> NodeStatus.of(log.status())));
         router.get("/api/ratchet/transactions/:gid").handler(this::transaction);

@@ -17,23 +17,24 @@ record ClusterView(String leader, List<Member> nodes) {
     /** How long a peer may take to answer before it is shown as down. */
     static final long PEER_TIMEOUT_MS = 1_000;
 
-    /** One node: its status when it answered, or why it did not ({@code up} false, {@code error}). */
+    /** One node: its status when it answered (with its fault, if unhealthy, as {@code error}), or why it did not. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Member(String id, String url, boolean up, String role, String leader, Long term, Long commitIndex,
-                  Long appliedIndex, Long lag, Long journalBytes, Long snapshotIndex, String error) {
+                  Long appliedIndex, Long lag, Long journalBytes, Long snapshotIndex, Boolean healthy, String error) {
 
         static Member up(NodeAddress node, NodeStatus s) {
             return new Member(node.id(), node.httpUrl(), true, s.role(), s.leader(), s.term(), s.commitIndex(),
-                    s.appliedIndex(), null, s.journalBytes(), s.snapshotIndex(), null);
+                    s.appliedIndex(), null, s.journalBytes(), s.snapshotIndex(), s.healthy(), s.fault());
         }
 
         static Member down(NodeAddress node, String error) {
-            return new Member(node.id(), node.httpUrl(), false, null, null, null, null, null, null, null, null, error);
+            return new Member(node.id(), node.httpUrl(), false, null, null, null, null, null, null, null, null, null,
+                    error);
         }
 
         Member withLag(long leaderCommit) {
             return new Member(id, url, up, role, leader, term, commitIndex, appliedIndex,
-                    Math.max(0, leaderCommit - appliedIndex), journalBytes, snapshotIndex, error);
+                    Math.max(0, leaderCommit - appliedIndex), journalBytes, snapshotIndex, healthy, error);
         }
     }
 

@@ -58,6 +58,10 @@ final class JournalStateMachine extends BaseStateMachine {
     private final String memberId;
     private final LogApplier applier;
     private final Path journalDir;
+    private final long minFreeBytes;
+    private final java.util.function.Consumer<String> onDiskFault;
+    private final Runnable onDiskClear;
+    private DiskGuard diskGuard;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final List<RoleListener> listeners = new CopyOnWriteArrayList<>();
     /** Futures waiting for this member to apply an index; guarded by itself. */
@@ -72,10 +76,18 @@ final class JournalStateMachine extends BaseStateMachine {
     private volatile long journalBytes;
     private long appliesSinceSizeCheck;
 
-    JournalStateMachine(String memberId, LogApplier applier, Path journalDir) {
+    /**
+     * @param onDiskFault told when the journal stops taking writes (see {@link DiskGuard}), with why
+     * @param onDiskClear told when it takes them again
+     */
+    JournalStateMachine(String memberId, LogApplier applier, Path journalDir, long minFreeBytes,
+                        java.util.function.Consumer<String> onDiskFault, Runnable onDiskClear) {
         this.memberId = memberId;
         this.applier = Objects.requireNonNull(applier, "applier");
         this.journalDir = journalDir;
+        this.minFreeBytes = minFreeBytes;
+        this.onDiskFault = onDiskFault;
+        this.onDiskClear = onDiskClear;
     }
 
     // ---- lifecycle -------------------------------------------------------------------------------------------
@@ -86,6 +98,7 @@ final class JournalStateMachine extends BaseStateMachine {
             super.initialize(server, groupId, raftStorage);
             storage.init(raftStorage);
             journal = ChronicleJournal.open(journalDir);
+            diskGuard = new DiskGuard(journalDir, minFreeBytes, onDiskFault, onDiskClear);
             recover();
         });
     }
@@ -190,7 +203,8 @@ final class JournalStateMachine extends BaseStateMachine {
         BatchFrame.Entry entry = BatchFrame.decodeEntry(data);
         // A new leader's clock may be behind its predecessor's: clamp, deterministically, so time never goes back.
         long timestampMs = Math.max(entry.timestampMs(), lastTimestampMs);
-        journal.append(new JournalRecord(index, proto.getTerm(), timestampMs, data));
+        JournalRecord record = new JournalRecord(index, proto.getTerm(), timestampMs, data);
+        diskGuard.append(() -> journal.append(record));
         List<byte[]> commands = entry.commands();
         List<byte[]> replies = new ArrayList<>(commands.size());
         for (int slot = 0; slot < commands.size(); slot++) {
@@ -364,5 +378,11 @@ final class JournalStateMachine extends BaseStateMachine {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** Why the journal cannot take writes now, or null. */
+    String storageFault() {
+        DiskGuard guard = diskGuard;
+        return guard == null ? null : guard.fault();
     }
 }

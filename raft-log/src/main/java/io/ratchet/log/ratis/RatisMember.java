@@ -11,6 +11,7 @@ import io.ratchet.log.TlsFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcConfigKeys;
@@ -50,6 +52,8 @@ import org.apache.ratis.util.TimeDuration;
  */
 public final class RatisMember implements ReplicatedLog {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RatisMember.class);
+
     private final LogOptions options;
     private final RaftPeerId selfId;
     private final RaftServer server;
@@ -76,8 +80,12 @@ public final class RatisMember implements ReplicatedLog {
     /** See {@link ReplicatedLog#start}. */
     public static RatisMember start(LogOptions options, LogApplier applier) throws IOException {
         RaftGroup group = group(options);
+        // The state machine is made before the member that handles its disk faults.
+        AtomicReference<RatisMember> member = new AtomicReference<>();
         JournalStateMachine stateMachine = new JournalStateMachine(options.memberId(), applier,
-                options.dataDir().resolve("journal"));
+                options.dataDir().resolve("journal"), options.minFreeBytes(),
+                fault -> Optional.ofNullable(member.get()).ifPresent(RatisMember::onDiskFault),
+                () -> Optional.ofNullable(member.get()).ifPresent(RatisMember::onDiskClear));
         Parameters parameters = tlsParameters(options.tls());
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(options.memberId()))
@@ -96,7 +104,35 @@ public final class RatisMember implements ReplicatedLog {
                 // Ratis's default retries without sleeping: a busy loop while there is no leader.
                 .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
-        return new RatisMember(options, server, client, stateMachine);
+        member.set(new RatisMember(options, server, client, stateMachine));
+        return member.get();
+    }
+
+    /**
+     * The journal cannot take writes, so this member applies nothing: it must not lead (a leader that cannot apply
+     * acknowledges nothing), so it stops standing for election and, if it leads, steps down.
+     */
+    private void onDiskFault() {
+        admin.execute(() -> {
+            try {
+                client.getLeaderElectionManagementApi(selfId).pause();
+                if (status().role() == Role.LEADER) {
+                    client.admin().transferLeadership(null, options.rpcTimeout().toMillis());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("{}: could not step aside after a disk fault: {}", memberId(), e.toString());
+            }
+        });
+    }
+
+    private void onDiskClear() {
+        admin.execute(() -> {
+            try {
+                client.getLeaderElectionManagementApi(selfId).resume();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("{}: could not stand for election again after a disk fault: {}", memberId(), e.toString());
+            }
+        });
     }
 
     /** Mutual TLS on every gRPC channel of the member (server, its client, admin), or none. */
@@ -222,13 +258,14 @@ public final class RatisMember implements ReplicatedLog {
         RaftServer.Division division = stateMachine.division();
         if (division == null) {
             return new MemberStatus(memberId(), Role.UNKNOWN, null, 0, -1, stateMachine.lastAppliedIndex(),
-                    stateMachine.journalBytes(), stateMachine.snapshotIndex(), -1);
+                    stateMachine.journalBytes(), stateMachine.snapshotIndex(), -1, stateMachine.storageFault());
         }
         DivisionInfo info = division.getInfo();
         RaftPeerId leader = info.getLeaderId();
         return new MemberStatus(memberId(), role(info), leader == null ? null : leader.toString(),
                 info.getCurrentTerm(), division.getRaftLog().getLastCommittedIndex(), stateMachine.lastAppliedIndex(),
-                stateMachine.journalBytes(), stateMachine.snapshotIndex(), division.getRaftLog().getStartIndex());
+                stateMachine.journalBytes(), stateMachine.snapshotIndex(), division.getRaftLog().getStartIndex(),
+                stateMachine.storageFault());
     }
 
     private static Role role(DivisionInfo info) {
