@@ -46,7 +46,8 @@ public final class Node implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         try {
             TransactionEngine engine = new TransactionEngine(config.nodeId(), log, store,
-                    config.maxConcurrentBranchCalls(), System::currentTimeMillis, config.alertUrl(), config.alertAfterRetries(), metrics);
+                    config.maxConcurrentBranchCalls(), System::currentTimeMillis, config.alertUrl(),
+                    config.alertAfterRetries(), metrics);
             vertx.deployVerticle(engine).await();
             applier.addListener(engine::onApplied);
             Admission admission = new Admission(store, config.maxUnfinishedTransactions());
@@ -55,7 +56,8 @@ public final class Node implements AutoCloseable {
                             List.of(new AccessControl(config.apiTokens(), config.adminTokens()),
                                     new AdminRoutes(log, store, metrics, config.nodeId(), config.nodes(),
                                             config.tls()),
-                                    new DtmApi(log, store, waiters, config.branchUrls(), admission))),
+                                    new DtmApi(log, store, waiters, config.branchUrls(), admission,
+                                            config.requestLimits()))),
                     new DeploymentOptions().setInstances(config.httpInstances())).await();
         } catch (RuntimeException e) {
             vertx.close().await();

@@ -273,10 +273,18 @@ class SagaIT {
                 + "\"timeout_to_fail\":\"soon\"}", "timeout_to_fail"});
         cases.add(new Object[]{"{\"gid\":\"" + gid + "\",\"trans_type\":\"saga\",\"steps\":[{\"action\":\"http://x/a\"}],"
                 + "\"custom_data\":\"{\\\"concurrent\\\":true,\\\"orders\\\":{\\\"0\\\":[0]}}\"}", "custom_data.orders.0"});
+        String step = "{\"action\":\"http://x/a\"}";
+        cases.add(new Object[]{"{\"gid\":\"" + gid + "\",\"trans_type\":\"saga\",\"steps\":["
+                + String.join(",", java.util.Collections.nCopies(1_001, step)) + "]}", "steps"});
+        cases.add(new Object[]{"{\"gid\":\"" + gid + "\",\"trans_type\":\"saga\",\"steps\":[{\"action\":\"http://x/"
+                + "a".repeat(2_100) + "\"}]}", "steps[0].action"});
+        cases.add(new Object[]{"{\"gid\":\"" + gid + "\",\"trans_type\":\"saga\",\"steps\":[" + step + "],"
+                + "\"payloads\":[\"" + "\u00e9".repeat(150_000) + "\"]}", "payloads[0]"});
         for (Object[] c : cases) {
             DtmClient.Reply reply = node().post("/api/dtmsvr/submit", c[0]);
-            assertThat(reply.status()).as("%s", c[0]).isEqualTo(400);
-            assertThat(reply.body().path("field").asText()).as("%s", c[0]).isEqualTo(c[1]);
+            String shown = String.valueOf(c[0]).length() > 300 ? String.valueOf(c[0]).substring(0, 300) : (String) c[0];
+            assertThat(reply.status()).as("%s", shown).isEqualTo(400);
+            assertThat(reply.body().path("field").asText()).as("%s", shown).isEqualTo(c[1]);
             assertThat(reply.body().path("dtm_result").asText()).isEqualTo("FAILURE");
         }
         assertThat(node().query(gid).path("transaction").isNull()).isTrue();

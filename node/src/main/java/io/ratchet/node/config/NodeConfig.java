@@ -28,6 +28,7 @@ import java.util.Set;
  * @param adminTokens               bearer tokens for Ratchet's own API and the metrics (none: open); they open
  *                                  the DTM API too
  * @param maxUnfinishedTransactions past this many unfinished transactions, new ones are refused with 503
+ * @param requestLimits             the sizes a request may have
  * @param tls                       HTTPS for the API, mutual TLS for Raft
  */
 public record NodeConfig(
@@ -48,6 +49,7 @@ public record NodeConfig(
         BearerTokens apiTokens,
         BearerTokens adminTokens,
         int maxUnfinishedTransactions,
+        RequestLimits requestLimits,
         TlsSettings tls) {
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
@@ -125,7 +127,8 @@ public record NodeConfig(
                 c.getInt("alert.after-retries"), LogFormat.fromConfig(c.getString("log.format")),
                 level(c.getString("log.transactions")), branchUrls(c),
                 tokens(c, "security.api-tokens"), tokens(c, "security.admin-tokens"),
-                positive(c, "limits.max-unfinished-transactions"), tls);
+                positive(c, "limits.max-unfinished-transactions"), new RequestLimits(positive(c, "limits.max-steps"),
+                        intBytes(c, "limits.max-payload"), positive(c, "limits.max-url-length")), tls);
     }
 
     private static TlsSettings tls(Config c, Path base) {
@@ -134,7 +137,8 @@ public record NodeConfig(
         if (!http && !raft) {
             return TlsSettings.OFF;
         }
-        return new TlsSettings(http, raft, file(c, "tls.cert", base), file(c, "tls.key", base), file(c, "tls.ca", base));
+        return new TlsSettings(http, raft, file(c, "tls.cert", base), file(c, "tls.key", base),
+                file(c, "tls.ca", base));
     }
 
     private static Path file(Config c, String key, Path base) {

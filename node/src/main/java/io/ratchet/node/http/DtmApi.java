@@ -10,12 +10,14 @@ import io.ratchet.api.wire.QueryResult;
 import io.ratchet.api.wire.TransRequest;
 import io.ratchet.api.wire.WireJson;
 import io.ratchet.log.LogException;
+import io.ratchet.log.LogOptions;
 import io.ratchet.log.ReplicatedLog;
 import io.ratchet.node.model.ApplyReply;
 import io.ratchet.node.model.Command;
 import io.ratchet.node.model.CommandCodec;
 import io.ratchet.node.model.GlobalTransaction;
 import io.ratchet.node.model.TransactionStore;
+import io.ratchet.node.config.RequestLimits;
 import io.ratchet.node.security.BranchUrlPolicy;
 import io.ratchet.node.security.CommandUrls;
 import io.vertx.core.Future;
@@ -45,19 +47,22 @@ public final class DtmApi implements HttpVerticle.Routes {
     private final ResultWaiters waiters;
     private final BranchUrlPolicy branchUrls;
     private final Admission admission;
+    private final RequestLimits limits;
 
     /** @param waiters the node's wait_result registry, shared by its HTTP verticles and fed by its applier */
     /**
      * @param branchUrls the URLs a request may name; others are refused with 400
      * @param admission  the bound on unfinished transactions; past it new ones are refused with 503
+     * @param limits     the sizes a request may have
      */
     public DtmApi(ReplicatedLog log, TransactionStore store, ResultWaiters waiters, BranchUrlPolicy branchUrls,
-                  Admission admission) {
+                  Admission admission, RequestLimits limits) {
         this.log = log;
         this.store = store;
         this.waiters = waiters;
         this.branchUrls = branchUrls;
         this.admission = admission;
+        this.limits = limits;
     }
 
     @Override
@@ -65,11 +70,15 @@ public final class DtmApi implements HttpVerticle.Routes {
         router.get("/api/dtmsvr/newGid").handler(ctx -> send(ctx, 200,
                 new NewGid(UUID.randomUUID().toString().replace("-", ""), DtmResult.SUCCESS)));
         router.get("/api/dtmsvr/version").handler(ctx -> send(ctx, 200, new Version(VERSION)));
-        router.post("/api/dtmsvr/submit").handler(ctx -> write(ctx, () -> SubmitRequests.toSubmit(parse(ctx))));
+        router.post("/api/dtmsvr/submit").handler(ctx -> write(ctx, () -> SubmitRequests.toSubmit(checked(ctx))));
         router.post("/api/dtmsvr/prepareWorkflow").handler(this::prepareWorkflow);
-        router.post("/api/dtmsvr/prepare").handler(ctx -> write(ctx, () -> SubmitRequests.toPrepare(parse(ctx))));
+        router.post("/api/dtmsvr/prepare").handler(ctx -> write(ctx, () -> SubmitRequests.toPrepare(checked(ctx))));
         for (String alias : List.of("registerBranch", "registerTccBranch", "registerXaBranch")) {
-            router.post("/api/dtmsvr/" + alias).handler(ctx -> write(ctx, () -> SubmitRequests.toRegister(parseMap(ctx))));
+            router.post("/api/dtmsvr/" + alias).handler(ctx -> write(ctx, () -> {
+                Map<String, Object> body = parseMap(ctx);
+                RequestSizes.checkRegister(limits, body);
+                return SubmitRequests.toRegister(body);
+            }));
         }
         router.post("/api/dtmsvr/abort").handler(ctx -> write(ctx, () -> {
             TransRequest r = parse(ctx);
@@ -159,14 +168,24 @@ public final class DtmApi implements HttpVerticle.Routes {
 
     private void overloaded(RoutingContext ctx) {
         ctx.response().putHeader("Retry-After", "1");
-        send(ctx, 503, new DtmResult(null, "The cluster holds " + admission.maxUnfinished()
-                + " unfinished transactions, its limit (ratchet.limits.max-unfinished-transactions); retry later", null));
+        send(ctx, 503, new DtmResult(null, "The cluster holds " + admission.maxUnfinished() + " unfinished"
+                + " transactions, its limit (ratchet.limits.max-unfinished-transactions); retry later", null));
     }
 
     /** Submits a command; a refusal is 409, a log failure 503 or 500; otherwise {@code onAccepted} answers. */
     private void replicate(RoutingContext ctx, Command command, boolean reserved, ResultWaiters.Registration waited,
                            Runnable onAccepted) {
-        Future.fromCompletionStage(log.submit(CommandCodec.encode(command)), ctx.vertx().getOrCreateContext())
+        byte[] encoded = CommandCodec.encode(command);
+        if (encoded.length > LogOptions.MAX_COMMAND_BYTES) {
+            if (reserved) {
+                admission.release();
+            }
+            cancel(waited);
+            send(ctx, 400, DtmResult.invalid("body", "Expected a transaction of at most " + LogOptions.MAX_COMMAND_BYTES
+                    + " bytes once encoded, but it has " + encoded.length + "; send smaller payloads"));
+            return;
+        }
+        Future.fromCompletionStage(log.submit(encoded), ctx.vertx().getOrCreateContext())
                 .onComplete(done -> {
                     if (reserved) {
                         admission.release(); // applied (counted by the store) or refused
@@ -205,7 +224,7 @@ public final class DtmApi implements HttpVerticle.Routes {
         Command command;
         boolean reserved;
         try {
-            command = SubmitRequests.toPrepareWorkflow(parse(ctx));
+            command = SubmitRequests.toPrepareWorkflow(checked(ctx));
             reserved = admit(command);
         } catch (InvalidRequest e) {
             send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
@@ -386,6 +405,13 @@ public final class DtmApi implements HttpVerticle.Routes {
         } catch (java.io.IOException e) {
             throw new InvalidRequest("body", "Expected a JSON body: " + e.getMessage());
         }
+    }
+
+    /** The transaction of the body, within the size limits. */
+    private TransRequest checked(RoutingContext ctx) {
+        TransRequest r = parse(ctx);
+        RequestSizes.check(limits, r);
+        return r;
     }
 
     private static TransRequest parse(RoutingContext ctx) {

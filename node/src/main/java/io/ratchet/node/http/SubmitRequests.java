@@ -24,7 +24,6 @@ import java.util.regex.Pattern;
 final class SubmitRequests {
 
     private static final Pattern GID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
-    static final int MAX_STEPS = 1_000;
     private static final long DEFAULT_RETRY_INTERVAL_S = 10;
     private static final long DEFAULT_REQUEST_TIMEOUT_S = 3;
 
@@ -80,9 +79,6 @@ final class SubmitRequests {
     /** A message's actions (steps with only an action) and payloads; delay checked in custom_data. */
     private static MsgParts msgParts(TransRequest r) {
         List<Map<String, String>> raw = r.steps() == null ? List.of() : r.steps();
-        if (raw.size() > MAX_STEPS) {
-            throw new InvalidRequest("steps", "Expected at most " + MAX_STEPS + " steps, but got " + raw.size());
-        }
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {
             if (raw.get(i) == null) {
@@ -187,9 +183,6 @@ final class SubmitRequests {
         List<Map<String, String>> rawSteps = r.steps();
         if (rawSteps == null || rawSteps.isEmpty()) {
             throw new InvalidRequest("steps", "A saga needs at least one step");
-        }
-        if (rawSteps.size() > MAX_STEPS) {
-            throw new InvalidRequest("steps", "Expected at most " + MAX_STEPS + " steps, but got " + rawSteps.size());
         }
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < rawSteps.size(); i++) {
