@@ -95,6 +95,7 @@ class ObservabilityIT {
                     .isEqualTo(cluster.ids().get(i).equals(leader) ? 1 : 0);
             assertThat(json.has("ratchet.transactions.oldest_unfinished_age_ms")).isTrue();
             assertThat(json.has("ratchet.engine.calls_in_flight")).isTrue();
+            assertThat(json.path("jvm.memory.heap.used").asLong()).isPositive();
         }
         JsonNode leaderJson = client(leader).get("/api/ratchet/metrics").body();
         assertThat(leaderJson.path("ratchet.branch.calls.action.success").path("count").asLong()).isPositive();

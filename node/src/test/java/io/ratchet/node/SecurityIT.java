@@ -237,8 +237,11 @@ class SecurityIT {
                 refused.add(run + i);
             }
         }
-        System.out.printf("flood of %d submits, limit %d: %d acknowledged, %d refused with 503, peak unfinished %d%n",
-                flood, LIMIT, acknowledged.size(), refused.size(), peakUnfinished.get());
+        long heapUsed = send("GET", base + "/api/ratchet/metrics", null, ADMIN_TOKEN).json()
+                .path("jvm.memory.heap.used").asLong();
+        System.out.printf("flood of %d submits, limit %d: %d acknowledged, %d refused with 503, peak unfinished %d,"
+                + " leader heap used after %d MiB%n", flood, LIMIT, acknowledged.size(), refused.size(),
+                peakUnfinished.get(), heapUsed >> 20);
         assertThat(acknowledged).hasSizeBetween(1, LIMIT);
         assertThat(refused).hasSize(flood - acknowledged.size());
         assertThat(peakUnfinished.get()).isLessThanOrEqualTo(LIMIT);

@@ -3,6 +3,9 @@ package io.ratchet.node.metrics;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Metric;
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.jvm.CachedThreadStatesGaugeSet;
+import com.codahale.metrics.jvm.GarbageCollectorMetricSet;
+import com.codahale.metrics.jvm.MemoryUsageGaugeSet;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.ratchet.log.MemberStatus;
@@ -36,6 +39,9 @@ public final class NodeMetrics implements ApplyListener {
     private final com.codahale.metrics.Timer leaderFirstCommit = registry.timer("ratchet.leader.first_resumed_commit");
 
     public NodeMetrics(TransactionStore store) {
+        registry.register("jvm.memory", new MemoryUsageGaugeSet());
+        registry.register("jvm.gc", new GarbageCollectorMetricSet());
+        registry.register("jvm.threads", new CachedThreadStatesGaugeSet(10, TimeUnit.SECONDS));
         registry.register("ratchet.transactions.stored", (Gauge<Integer>) store::size);
         registry.register("ratchet.transactions.unfinished", (Gauge<Integer>) store::unfinishedCount);
         // One scan per scrape: the store keeps no index of unfinished transactions by age.
