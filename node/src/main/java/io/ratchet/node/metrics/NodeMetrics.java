@@ -20,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -45,9 +46,10 @@ public final class NodeMetrics implements ApplyListener {
         registry.register("ratchet.transactions.stored", (Gauge<Integer>) store::size);
         registry.register("ratchet.transactions.unfinished", (Gauge<Integer>) store::unfinishedCount);
         // One scan per scrape: the store keeps no index of unfinished transactions by age.
-        registry.register("ratchet.transactions.oldest_unfinished_age_ms", (Gauge<Long>) () -> store.unfinished()
-                .stream().mapToLong(GlobalTransaction::createTimeMs).min()
-                .stream().map(created -> Math.max(0, System.currentTimeMillis() - created)).findFirst().orElse(0));
+        registry.register("ratchet.transactions.oldest_unfinished_age_ms", (Gauge<Long>) () -> {
+            OptionalLong oldest = store.unfinished().stream().mapToLong(GlobalTransaction::createTimeMs).min();
+            return oldest.isEmpty() ? 0L : Math.max(0, System.currentTimeMillis() - oldest.getAsLong());
+        });
     }
 
     /** Adds the gauges of the node's log member, once it has started. */
