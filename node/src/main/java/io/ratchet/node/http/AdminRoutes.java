@@ -60,7 +60,8 @@ public final class AdminRoutes implements HttpVerticle.Routes {
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.prometheusText()));
         router.get("/api/ratchet/metrics").respond(ctx -> Future.succeededFuture(metrics.json()));
-        router.get("/admin").handler(ctx -> ctx.redirect("/admin/"));
+        // Vert.x matches "/admin" for "/admin/" too: redirect only the bare path, so relative assets resolve.
+        router.getWithRegex("/admin").handler(ctx -> ctx.redirect("/admin/"));
         router.route("/admin/*").handler(StaticHandler.create("admin"));
     }
 
