@@ -140,6 +140,9 @@ class SecurityIT {
         assertThat(send("GET", base + "/api/metrics", null, null).status()).isEqualTo(401);
         assertThat(send("GET", base + "/api/metrics", null, ADMIN_TOKEN).status()).isEqualTo(200);
         assertThat(send("GET", base + "/api/ping", null, null).status()).isEqualTo(200);
+        Answered page = send("GET", base + "/admin/", null, null);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("admin token"); // the page asks for one when the API answers 401
     }
 
     @Test
