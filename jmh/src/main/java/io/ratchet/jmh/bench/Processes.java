@@ -1,0 +1,140 @@
+package io.ratchet.jmh.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The processes of a benchmark run: three nodes from the fat jar on free ports (a configuration that includes the
+ * repository's cluster.conf) and the business service; all destroyed on {@link #close} and on JVM exit.
+ */
+final class Processes implements AutoCloseable {
+
+    private final Path repo;
+    private final Path dir;
+    private final List<Process> started = new ArrayList<>();
+    private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
+    private int servicePort;
+
+    Processes(Path repo, Path dir) {
+        this.repo = repo;
+        this.dir = dir;
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "bench-processes"));
+    }
+
+    /** Starts n1..n3 and waits until one leads. */
+    void startCluster(String extraConf) throws IOException, InterruptedException {
+        StringBuilder conf = new StringBuilder("include file(\"" + repo.resolve("cluster.conf") + "\")\n");
+        for (String id : List.of("n1", "n2", "n3")) {
+            int http = freePort();
+            httpPorts.put(id, http);
+            conf.append("ratchet.nodes.").append(id).append(" { raft-port = ").append(freePort())
+                    .append(", http-port = ").append(http).append(", data-dir = \"data/").append(id).append("\" }\n");
+        }
+        // One line per transaction event would cost the nodes more than the work measured.
+        conf.append("ratchet.log.transactions = warn\n").append(extraConf).append('\n');
+        Path config = dir.resolve("cluster.conf");
+        Files.writeString(config, conf);
+        for (String id : httpPorts.keySet()) {
+            started.add(new ProcessBuilder(java(), "@" + repo.resolve("node/target/jvm.options"), "-jar",
+                    repo.resolve("node/target/ratchet-node.jar").toString(), "--config", config.toString(), "--node", id)
+                    .directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve(id + ".log").toFile()).start());
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String url : nodeUrls()) {
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/ratchet/status"))
+                            .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.body().contains("\"role\":\"leader\"")) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    // not up yet
+                }
+            }
+            Thread.sleep(200); // polling a process we started, with a deadline
+        }
+        throw new IOException("No leader within 120 s; see the node logs in " + dir);
+    }
+
+    /** Starts the business service process and waits for its "listening" line. */
+    void startService(String classpath, int branches) throws IOException {
+        Process p = new ProcessBuilder(java(), "-cp", classpath, BranchService.class.getName(),
+                String.valueOf(freePort()), String.valueOf(branches)).redirectErrorStream(true).start();
+        started.add(p);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith("listening ")) {
+                servicePort = Integer.parseInt(line.substring("listening ".length()).trim());
+                Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "bench-service-output");
+                drain.setDaemon(true);
+                drain.start();
+                return;
+            }
+        }
+        throw new IOException("The business service exited before listening");
+    }
+
+    /** CPU time used so far by each process started (n1, n2, n3, service) and by this JVM, in ms. */
+    Map<String, Long> cpuMillis() {
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>(httpPorts.keySet());
+        names.add("business service");
+        for (int i = 0; i < started.size() && i < names.size(); i++) {
+            cpu.put(names.get(i), started.get(i).info().totalCpuDuration().map(Duration::toMillis).orElse(-1L));
+        }
+        cpu.put("load generator", ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L));
+        return cpu;
+    }
+
+    List<String> nodeUrls() {
+        return httpPorts.values().stream().map(p -> "http://127.0.0.1:" + p).toList();
+    }
+
+    int servicePort() {
+        return servicePort;
+    }
+
+    @Override
+    public synchronized void close() {
+        started.forEach(Process::destroyForcibly);
+        for (Process p : started) {
+            try {
+                p.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        started.clear();
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
