@@ -12,12 +12,12 @@ import io.ratchet.api.wire.WireJson;
 import io.ratchet.log.LogException;
 import io.ratchet.log.LogOptions;
 import io.ratchet.log.ReplicatedLog;
+import io.ratchet.node.config.RequestLimits;
 import io.ratchet.node.model.ApplyReply;
 import io.ratchet.node.model.Command;
 import io.ratchet.node.model.CommandCodec;
 import io.ratchet.node.model.GlobalTransaction;
 import io.ratchet.node.model.TransactionStore;
-import io.ratchet.node.config.RequestLimits;
 import io.ratchet.node.security.BranchUrlPolicy;
 import io.ratchet.node.security.CommandUrls;
 import io.vertx.core.Future;
@@ -49,8 +49,8 @@ public final class DtmApi implements HttpVerticle.Routes {
     private final Admission admission;
     private final RequestLimits limits;
 
-    /** @param waiters the node's wait_result registry, shared by its HTTP verticles and fed by its applier */
     /**
+     * @param waiters    the node's wait_result registry, shared by its HTTP verticles and fed by its applier
      * @param branchUrls the URLs a request may name; others are refused with 400
      * @param admission  the bound on unfinished transactions; past it new ones are refused with 503
      * @param limits     the sizes a request may have
@@ -134,7 +134,7 @@ public final class DtmApi implements HttpVerticle.Routes {
         });
     }
 
-    /** Thrown by {@link #admitted} when the cluster holds as many unfinished transactions as it may. */
+    /** Thrown by {@link #admit} when the cluster holds as many unfinished transactions as it may. */
     private static final class Overloaded extends RuntimeException {
         Overloaded() {
             super(null, null, false, false);
