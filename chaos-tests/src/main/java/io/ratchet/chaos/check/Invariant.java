@@ -1,0 +1,18 @@
+package io.ratchet.chaos.check;
+
+/** The invariants of the chaos issue the checker judges, in its numbering. */
+public enum Invariant {
+    NO_ACKNOWLEDGED_LOSS(1, "every acknowledged transaction exists on every node"),
+    ALL_TERMINAL(2, "every acknowledged saga ended (succeed or failed)"),
+    COMPENSATED_IN_REVERSE(3, "a failed saga compensated every started step, in reverse order"),
+    NO_ACTION_AFTER_ABORT(4, "no action ran after its saga began compensating"),
+    MONEY_CONSERVED(5, "the bank's total is unchanged and each balance is its succeeded transfers");
+
+    public final int number;
+    public final String statement;
+
+    Invariant(int number, String statement) {
+        this.number = number;
+        this.statement = statement;
+    }
+}
