@@ -1,0 +1,165 @@
+package io.ratchet.chaos.bank;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.ratchet.api.barrier.BarrierDialect;
+import io.ratchet.api.barrier.BranchBarrier;
+import io.ratchet.api.branch.BranchAnswer;
+import io.ratchet.api.branch.BranchFailure;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+
+/**
+ * The bank of the chaos suite, run as its own process: accounts in an H2 file database, and two branch endpoints —
+ * {@code /action} adds a step's amount to its account, {@code /compensate} takes it back — each in one local
+ * transaction behind the {@link BranchBarrier}, which also records the effect (gid, step, op) in order. A step whose
+ * payload says {@code "fail":true}, or that would overdraw, answers FAILURE. Programmable faults, per call and
+ * seeded: a 500 before doing anything, and the effect committed but the connection dropped without an answer.
+ * {@code GET /state} reports balances and effects.
+ *
+ * <p>Run: {@code BankService <dir> <accounts> <initialBalance> <faultPercent> <seed>}; prints {@code listening <port>}.
+ */
+public final class BankService {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String url;
+    private final int faultPercent;
+    private final Random random;
+
+    private BankService(Path dir, int faultPercent, long seed) {
+        this.url = "jdbc:h2:file:" + dir.resolve("bank").toAbsolutePath() + ";LOCK_TIMEOUT=10000";
+        this.faultPercent = faultPercent;
+        this.random = new Random(seed);
+    }
+
+    public static void main(String[] args) throws Exception {
+        BankService bank = new BankService(Path.of(args[0]), Integer.parseInt(args[3]), Long.parseLong(args[4]));
+        bank.create(Integer.parseInt(args[1]), Long.parseLong(args[2]));
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.createContext("/action", ex -> bank.branch(ex, 1));
+        server.createContext("/compensate", ex -> bank.branch(ex, -1));
+        server.createContext("/state", bank::state);
+        server.start();
+        System.out.println("listening " + server.getAddress().getPort());
+    }
+
+    private Connection connection() throws SQLException {
+        return DriverManager.getConnection(url, "sa", "");
+    }
+
+    private void create(int accounts, long balance) throws SQLException {
+        try (Connection c = connection(); Statement s = c.createStatement()) {
+            BarrierDialect.H2.createTable(c);
+            s.execute("create table if not exists account (id int primary key, balance bigint not null)");
+            s.execute("create table if not exists effect (seq bigint auto_increment primary key, gid varchar(128),"
+                    + " step int, op varchar(16))");
+            for (int id = 1; id <= accounts; id++) {
+                s.execute("merge into account key (id) values (" + id + ", " + balance + ")");
+            }
+        }
+    }
+
+    /** One branch call: {@code sign} 1 applies the step, -1 undoes it. */
+    private void branch(HttpExchange ex, int sign) throws IOException {
+        int fault;
+        synchronized (random) {
+            fault = random.nextInt(100);
+        }
+        if (fault < faultPercent) {
+            reply(ex, BranchAnswer.error("injected 500"));
+            return;
+        }
+        BranchAnswer answer;
+        try {
+            Map<String, String> query = BranchBarrier.parseQuery(ex.getRequestURI().getRawQuery());
+            JsonNode step = JSON.readTree(ex.getRequestBody().readAllBytes());
+            int account = step.path("account").asInt();
+            long amount = step.path("amount").asLong() * sign;
+            boolean fail = sign > 0 && step.path("fail").asBoolean(false);
+            String gid = query.get("gid");
+            int stepIndex = Integer.parseInt(query.get("branch_id")) - 1;
+            try (Connection c = connection()) {
+                BranchBarrier.fromQuery(query).call(c, tx -> {
+                    if (fail) {
+                        throw new BranchFailure("step " + stepIndex + " of " + gid + " refused by the test");
+                    }
+                    // An action may not overdraw; a compensation always restores what its action did.
+                    try (PreparedStatement p = tx.prepareStatement("update account set balance = balance + ?"
+                            + " where id = ?" + (sign > 0 ? " and balance + ? >= 0" : ""))) {
+                        p.setLong(1, amount);
+                        p.setInt(2, account);
+                        if (sign > 0) {
+                            p.setLong(3, amount);
+                        }
+                        if (p.executeUpdate() == 0) {
+                            throw new BranchFailure("account " + account + " cannot take " + amount);
+                        }
+                    }
+                    try (PreparedStatement p = tx.prepareStatement(
+                            "insert into effect (gid, step, op) values (?, ?, ?)")) {
+                        p.setString(1, gid);
+                        p.setInt(2, stepIndex);
+                        p.setString(3, sign > 0 ? "ACTION" : "COMPENSATE");
+                        p.executeUpdate();
+                    }
+                });
+            }
+            answer = BranchAnswer.success();
+        } catch (Exception e) {
+            answer = BranchAnswer.of(e);
+        }
+        if (answer.isSuccess() && fault < 2 * faultPercent) {
+            ex.close(); // committed, but the coordinator never hears it: it must call again, and the barrier absorb it
+            return;
+        }
+        reply(ex, answer);
+    }
+
+    private void state(HttpExchange ex) throws IOException {
+        Map<String, Object> state = new LinkedHashMap<>();
+        try (Connection c = connection(); Statement s = c.createStatement()) {
+            Map<Integer, Long> balances = new LinkedHashMap<>();
+            try (ResultSet r = s.executeQuery("select id, balance from account order by id")) {
+                while (r.next()) {
+                    balances.put(r.getInt(1), r.getLong(2));
+                }
+            }
+            List<Object[]> effects = new ArrayList<>();
+            try (ResultSet r = s.executeQuery("select gid, step, op from effect order by seq")) {
+                while (r.next()) {
+                    effects.add(new Object[]{r.getString(1), r.getInt(2), r.getString(3)});
+                }
+            }
+            state.put("balances", balances);
+            state.put("effects", effects);
+            reply(ex, new BranchAnswer(200, JSON.writeValueAsString(state)));
+        } catch (SQLException e) {
+            reply(ex, BranchAnswer.error(e.toString()));
+        }
+    }
+
+    private static void reply(HttpExchange ex, BranchAnswer answer) throws IOException {
+        byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", BranchAnswer.CONTENT_TYPE);
+        ex.sendResponseHeaders(answer.status(), body.length);
+        ex.getResponseBody().write(body);
+        ex.close();
+    }
+}

@@ -1,0 +1,2 @@
+/** The processes of a chaos run: three Ratchet nodes from the fat jar and the bank, started, killed and paused. */
+package io.ratchet.chaos.harness;

@@ -1,0 +1,220 @@
+package io.ratchet.chaos.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ratchet.chaos.check.Checker;
+import io.ratchet.chaos.check.History;
+import io.ratchet.chaos.check.Verdict;
+import io.ratchet.chaos.harness.ChaosCluster;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One chaos scenario: three nodes and the bank, the workload for {@code seconds} while the nemesis hurts the
+ * cluster, then — faults stopped, every node up — a wait of at most 30 s for every acknowledged saga to end, and the
+ * checker's verdicts on what the clients were told, what every node holds and what the bank applied.
+ */
+public final class ChaosRun {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int ACCOUNTS = 50;
+    private static final long BALANCE = 1_000_000;
+
+    /** What a run found. */
+    public record Result(String scenario, long seed, long submitted, long acknowledged, List<Nemesis.Fault> faults,
+                         List<Verdict> verdicts, Path dir) {
+        public boolean held() {
+            return verdicts.stream().allMatch(Verdict::held);
+        }
+
+        public long kills() {
+            return faults.stream().filter(f -> f.what().startsWith("SIGKILL")).count();
+        }
+
+        /** The verdict table, one line per invariant, with the first counter-examples of those that failed. */
+        public String table() {
+            StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
+                    "chaos %s, seed %d: %d sagas submitted, %d acknowledged, %d faults (%d leader kills)%n",
+                    scenario, seed, submitted, acknowledged, faults.size(), kills()));
+            for (Verdict v : verdicts) {
+                t.append(String.format(Locale.ROOT, "  (%d) %-70s %s%n", v.invariant().number, v.invariant().statement,
+                        v.held() ? "held (" + v.checked() + " checked)" : "VIOLATED"));
+                v.counterExamples().stream().limit(5).forEach(c -> t.append("        ").append(c).append('\n'));
+            }
+            return t.toString();
+        }
+    }
+
+    private final String scenario;
+    private final Nemesis nemesis;
+    private final long seed;
+    private final List<String> nodeJvmArgs;
+
+    public ChaosRun(String scenario, long seed, List<String> nodeJvmArgs) {
+        this.scenario = scenario;
+        this.nemesis = switch (scenario) {
+            case "leader-kill" -> Nemesis.LEADER_KILL;
+            case "pause" -> Nemesis.PAUSE;
+            case "none" -> Nemesis.NONE;
+            default -> throw new IllegalArgumentException("Unknown scenario " + scenario
+                    + "; one of leader-kill, pause, none");
+        };
+        this.seed = seed;
+        this.nodeJvmArgs = List.copyOf(nodeJvmArgs);
+    }
+
+    public Result run(Path repo, Path dir, int seconds, int concurrency) throws Exception {
+        Random random = new Random(seed);
+        try (ChaosCluster cluster = new ChaosCluster(repo, dir, nodeJvmArgs, "ratchet.log.transactions = warn")) {
+            for (String id : cluster.ids()) {
+                cluster.start(id);
+            }
+            cluster.startBank(ACCOUNTS, BALANCE, 2, seed);
+            awaitLeader(cluster, Duration.ofSeconds(90));
+            String run = "chaos" + Long.toHexString(seed) + "x" + System.nanoTime() % 100_000;
+            Workload workload = new Workload(cluster.ids().stream().map(cluster::url).toList(),
+                    cluster.bankUrl("/action"), cluster.bankUrl("/compensate"), ACCOUNTS, run, random.nextLong());
+            long start = System.nanoTime();
+            long until = start + TimeUnit.SECONDS.toNanos(seconds);
+            List<Nemesis.Fault> faults = java.util.Collections.synchronizedList(new ArrayList<>());
+            Random nemesisRandom = new Random(random.nextLong());
+            CompletableFuture<Void> hurting = CompletableFuture.runAsync(() -> {
+                try {
+                    nemesis.run(cluster, start, until, nemesisRandom, faults);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            workload.run(until, concurrency);
+            hurting.join();
+            for (String id : cluster.ids()) {
+                if (!cluster.running(id)) {
+                    cluster.start(id);
+                }
+                cluster.pause(id, false);
+            }
+            long lastFault = System.nanoTime();
+            awaitLeader(cluster, Duration.ofSeconds(60));
+            Map<String, Map<String, String>> nodes = Map.of();
+            while (System.nanoTime() - lastFault < TimeUnit.SECONDS.toNanos(30)) {
+                try {
+                    nodes = statuses(cluster, run);
+                    if (allTerminal(nodes, workload)) {
+                        break;
+                    }
+                } catch (IOException e) {
+                    // a restarted node may not serve yet
+                }
+                Thread.sleep(500); // polling the cluster for the sagas to end, within the 30 s of the invariant
+            }
+            // Whatever the 30 s brought, judge what every node holds now (each must answer by then).
+            nodes = awaitStatuses(cluster, run, Duration.ofSeconds(60));
+            History history = history(cluster, workload, nodes);
+            Result result = new Result(scenario, seed, workload.sagas().size(), workload.acknowledged(),
+                    List.copyOf(faults), Checker.check(history), dir);
+            Files.writeString(dir.resolve("verdict.txt"), result.table());
+            return result;
+        }
+    }
+
+    private static boolean allTerminal(Map<String, Map<String, String>> nodes, Workload workload) {
+        for (var saga : workload.sagas().values()) {
+            if (!saga.acknowledged()) {
+                continue;
+            }
+            for (Map<String, String> held : nodes.values()) {
+                String s = held.getOrDefault(saga.gid(), "");
+                if (!s.equals("succeed") && !s.equals("failed")) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void awaitLeader(ChaosCluster cluster, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (cluster.leader().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("No leader within " + within + "; see the logs in " + cluster.dir());
+            }
+            Thread.sleep(200); // polling for an election, with a deadline
+        }
+    }
+
+    private static Map<String, Map<String, String>> awaitStatuses(ChaosCluster cluster, String run, Duration within)
+            throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            try {
+                return statuses(cluster, run);
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500); // polling for a restarted node to serve, with a deadline
+            }
+        }
+    }
+
+    /** Every node's view of the run's transactions, gid → status, paged through /api/dtmsvr/all. */
+    private static Map<String, Map<String, String>> statuses(ChaosCluster cluster, String run) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        Map<String, Map<String, String>> nodes = new TreeMap<>();
+        for (String id : cluster.ids()) {
+            Map<String, String> held = new HashMap<>();
+            String position = "";
+            do {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cluster.url(id)
+                        + "/api/dtmsvr/all?limit=1000&gid=" + run + "&position="
+                        + URLEncoder.encode(position, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(30))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    throw new IOException(id + " answered " + r.statusCode() + " to all: " + r.body());
+                }
+                JsonNode page = JSON.readTree(r.body());
+                page.path("transactions").forEach(t -> held.put(t.path("gid").asText(), t.path("status").asText()));
+                position = page.path("next_position").asText("");
+            } while (!position.isEmpty());
+            nodes.put(id, held);
+        }
+        return nodes;
+    }
+
+    private static History history(ChaosCluster cluster, Workload workload, Map<String, Map<String, String>> nodes)
+            throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                cluster.bankUrl("/state"))).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode state = JSON.readTree(r.body());
+        Map<Integer, Long> balances = new TreeMap<>();
+        state.path("balances").fields().forEachRemaining(e -> balances.put(Integer.parseInt(e.getKey()),
+                e.getValue().asLong()));
+        List<History.Effect> effects = new ArrayList<>();
+        state.path("effects").forEach(e -> effects.add(new History.Effect(e.get(0).asText(), e.get(1).asInt(),
+                History.Op.valueOf(e.get(2).asText()))));
+        Map<Integer, Long> initial = new LinkedHashMap<>();
+        for (int a = 1; a <= ACCOUNTS; a++) {
+            initial.put(a, BALANCE);
+        }
+        // Effects of other runs' gids cannot occur: the bank is this run's own.
+        return new History(new TreeMap<>(workload.sagas()), nodes, effects, ACCOUNTS * BALANCE, initial, balances);
+    }
+}
