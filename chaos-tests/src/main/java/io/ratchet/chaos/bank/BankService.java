@@ -43,7 +43,8 @@ public final class BankService {
     private final Random random;
 
     private BankService(Path dir, int faultPercent, long seed) {
-        this.url = "jdbc:h2:file:" + dir.resolve("bank").toAbsolutePath() + ";LOCK_TIMEOUT=10000";
+        // DB_CLOSE_DELAY=-1: without it H2 closes the database with the last connection and reopens it per call.
+        this.url = "jdbc:h2:file:" + dir.resolve("bank").toAbsolutePath() + ";LOCK_TIMEOUT=10000;DB_CLOSE_DELAY=-1";
         this.faultPercent = faultPercent;
         this.random = new Random(seed);
     }

@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One chaos scenario: three nodes and the bank, the workload for {@code seconds} while the nemesis hurts the
- * cluster, then — faults stopped, every node up — a wait of at most 30 s for every acknowledged saga to end, and the
- * checker's verdicts on what the clients were told, what every node holds and what the bank applied.
+ * cluster, then (faults stopped, every node up) a wait of at most 30 s for every acknowledged saga to end, and
+ * the checker's verdicts on what the clients were told, what every node holds and what the bank applied.
  */
 public final class ChaosRun {
 
@@ -39,8 +39,8 @@ public final class ChaosRun {
     private static final long BALANCE = 1_000_000;
 
     /** What a run found. */
-    public record Result(String scenario, long seed, long submitted, long acknowledged, List<Nemesis.Fault> faults,
-                         List<Verdict> verdicts, Path dir) {
+    public record Result(String scenario, long seed, long submitted, long acknowledged,
+                         List<Nemesis.Fault> faults, List<Verdict> verdicts, Path dir) {
         public boolean held() {
             return verdicts.stream().allMatch(Verdict::held);
         }
@@ -81,7 +81,8 @@ public final class ChaosRun {
         this.nodeJvmArgs = List.copyOf(nodeJvmArgs);
     }
 
-    public Result run(Path repo, Path dir, int seconds, int concurrency) throws Exception {
+    /** Runs the scenario for {@code seconds} with the workload at {@code perSecond} sagas, at most 64 at once. */
+    public Result run(Path repo, Path dir, int seconds, int perSecond) throws Exception {
         Random random = new Random(seed);
         try (ChaosCluster cluster = new ChaosCluster(repo, dir, nodeJvmArgs, "ratchet.log.transactions = warn")) {
             for (String id : cluster.ids()) {
@@ -103,7 +104,8 @@ public final class ChaosRun {
                     throw new IllegalStateException(e);
                 }
             });
-            workload.run(until, concurrency);
+            // The nemesis may go on past the duration until it has done its minimum of faults.
+            workload.run(() -> System.nanoTime() < until || !hurting.isDone(), 64, perSecond);
             hurting.join();
             for (String id : cluster.ids()) {
                 if (!cluster.running(id)) {

@@ -19,15 +19,23 @@ interface Nemesis {
     /** No faults: the baseline, and the broken build's self-test. */
     Nemesis NONE = (cluster, start, until, random, faults) -> { };
 
-    /** SIGKILL the leader 3–5 s after the previous one is back; restart it 2–3.5 s later. */
+    /** A leader-kill run does at least this many kills, going past its duration if it must. */
+    int MIN_LEADER_KILLS = 10;
+
+    /**
+     * SIGKILL the leader 3–5 s after the previous one is back; restart it 2–3.5 s later. Goes on past the duration
+     * until {@link #MIN_LEADER_KILLS} kills are done.
+     */
     Nemesis LEADER_KILL = (cluster, start, until, random, faults) -> {
-        while (System.nanoTime() < until) {
+        int kills = 0;
+        while (System.nanoTime() < until || kills < MIN_LEADER_KILLS) {
             sleepMs(3_000 + random.nextInt(2_000));
             Optional<String> leader = cluster.leader();
-            if (leader.isEmpty() || System.nanoTime() >= until) {
+            if (leader.isEmpty()) {
                 continue;
             }
             cluster.kill(leader.get());
+            kills++;
             faults.add(new Fault((System.nanoTime() - start) / 1_000_000, "SIGKILL leader", leader.get()));
             sleepMs(2_000 + random.nextInt(1_500));
             cluster.start(leader.get());

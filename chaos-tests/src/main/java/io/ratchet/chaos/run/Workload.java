@@ -18,10 +18,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Clients submitting two- and three-step transfer sagas to random nodes, about one in five set to fail at a random
- * step, {@code concurrency} at once, seeded. Every submit is recorded, acknowledged (2xx) or not.
+ * step, seeded: at most {@code concurrency} at once and {@code perSecond} a second, a load the bank serves with room
+ * to spare, so that what the checker sees is the faults' doing and not a backlog's. Every submit is recorded,
+ * acknowledged (2xx) or not (503, timeout: it may or may not exist).
  */
 final class Workload {
 
@@ -46,18 +49,24 @@ final class Workload {
         this.random = new Random(seed);
     }
 
-    /** Submits until {@code untilNanos}, at most {@code concurrency} in flight; returns when all have answered. */
-    void run(long untilNanos, int concurrency) throws InterruptedException {
+    /** Submits while {@code keepGoing} says so, at most {@code concurrency} in flight; returns when all answered. */
+    void run(BooleanSupplier keepGoing, int concurrency, int perSecond) throws InterruptedException {
         Semaphore slots = new Semaphore(concurrency);
+        long begin = System.nanoTime();
         List<CompletableFuture<?>> pending = new ArrayList<>();
         long n = 0;
-        while (System.nanoTime() < untilNanos) {
+        while (keepGoing.getAsBoolean()) {
+            long due = begin + n * 1_000_000_000L / perSecond;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000)); // the pace of the load
+            }
             slots.acquire();
             String gid = run + "-" + n++;
             List<Transfer> steps = new ArrayList<>();
             int stepCount;
             int failAt;
-            String node;
+            int node;
             synchronized (random) {
                 stepCount = 2 + random.nextInt(2);
                 failAt = random.nextInt(5) == 0 ? random.nextInt(stepCount) : -1;
@@ -70,17 +79,14 @@ final class Workload {
                     left -= part;
                     steps.add(new Transfer(1 + random.nextInt(accounts), part));
                 }
-                node = nodes.get(random.nextInt(nodes.size()));
+                node = random.nextInt(nodes.size());
             }
-            Saga saga = new Saga(gid, steps, false);
-            sagas.put(gid, saga);
-            HttpRequest request = HttpRequest.newBuilder(URI.create(node + "/api/dtmsvr/submit"))
-                    .timeout(Duration.ofSeconds(15))
-                    .POST(HttpRequest.BodyPublishers.ofString(body(gid, steps, failAt))).build();
-            pending.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((r, e) -> {
+            sagas.put(gid, new Saga(gid, steps, false));
+            String body = body(gid, steps, failAt);
+            pending.add(submit(body, node, 0).handle((status, e) -> {
                 slots.release();
                 answered.incrementAndGet();
-                if (e == null && r.statusCode() / 100 == 2) {
+                if (e == null && status / 100 == 2) {
                     sagas.put(gid, new Saga(gid, steps, true));
                 }
                 return null;
@@ -88,6 +94,20 @@ final class Workload {
             pending.removeIf(CompletableFuture::isDone);
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+    }
+
+    /**
+     * Submits to node {@code index}; a refused connection, a timeout or a 503 moves to the next node (at most three
+     * tries), as the api module's client does. The same gid makes a repeated submit harmless.
+     */
+    private CompletableFuture<Integer> submit(String body, int index, int attempt) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(nodes.get(index % nodes.size()) + "/api/dtmsvr/submit"))
+                .timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .handle((r, e) -> e == null && r.statusCode() != 503 ? CompletableFuture.completedFuture(r.statusCode())
+                        : attempt < 2 ? submit(body, index + 1, attempt + 1)
+                        : CompletableFuture.completedFuture(e == null ? r.statusCode() : -1))
+                .thenCompose(f -> f);
     }
 
     private String body(String gid, List<Transfer> steps, int failAt) {

@@ -25,7 +25,7 @@ class ChaosSmokeIT {
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void shouldKeepEveryInvariantWhileTheLeaderIsKilledOverAndOver() throws Exception {
         ChaosRun.Result result = new ChaosRun("leader-kill", SEED, List.of())
-                .run(REPO, Files.createTempDirectory("chaos-leader-kill"), 80, 16);
+                .run(REPO, Files.createTempDirectory("chaos-leader-kill"), 60, 50);
         System.out.print(result.table());
 
         assertThat(result.verdicts()).as(result.table()).allMatch(Verdict::held);
@@ -37,7 +37,7 @@ class ChaosSmokeIT {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void shouldCatchTheBuildThatSkipsTheLastCompensation() throws Exception {
         ChaosRun.Result result = new ChaosRun("none", SEED, List.of("-Dratchet.chaos.broken-compensation=true"))
-                .run(REPO, Files.createTempDirectory("chaos-broken"), 15, 16);
+                .run(REPO, Files.createTempDirectory("chaos-broken"), 15, 50);
         System.out.print(result.table());
 
         Verdict compensation = result.verdicts().stream()
