@@ -1,7 +1,7 @@
 /**
- * The chaos suite. Built so far: {@code check}, the checker of invariants 1–5 of the chaos issue on a recorded
- * history, unit-tested on synthetic runs (including the broken build that skips the last compensation). Not built
- * yet: the harness (node processes and the bank process), the nemeses, the workload, the journal and leader
- * invariants (6, 7), the report and {@code bin/chaos}.
+ * The chaos suite ({@code bin/chaos}, and {@code ChaosSmokeIT} in {@code mvn verify}): {@code bank} (the business
+ * service process), {@code harness} (node processes and their faults), {@code run} (workload, nemeses, a scenario,
+ * the report) and {@code check} (the invariants). Not built yet: network faults through a TCP proxy, kills during
+ * snapshot and replay, full-cluster restarts, TCC and msg in the workload, invariants 6 and 7.
  */
 package io.ratchet.chaos;
