@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * member down: the member stops applying (so it acknowledges nothing it has not journaled), reports the fault, and
  * goes on by itself once the fault clears. Two faults: free space under a floor, checked before it runs out (the
  * journal is memory-mapped, and a write into a mapping of a full disk is a crash, not an exception), and an append
- * that fails (an unwritable directory, an I/O error).
+ * that fails (an unwritable directory, an I/O error). Free space is also watched between appends, so a member with
+ * nothing to apply still reports a full disk, and steps down, before the next write finds it.
  */
 final class DiskGuard {
 
@@ -29,7 +30,9 @@ final class DiskGuard {
     private final Consumer<String> onFault;
     private final Runnable onClear;
     private volatile String fault;
-    private long lastCheckNanos;
+    /** Whether the fault is low space, which the watcher may clear; a failed append clears only by appending. */
+    private boolean spaceFault;
+    private volatile long lastCheckNanos;
 
     /**
      * @param onFault told (on the apply thread) when a fault begins, with what it is
@@ -51,29 +54,40 @@ final class DiskGuard {
     /** Runs {@code append} once the disk has room, retrying it until it succeeds; blocks meanwhile. */
     void append(Runnable append) {
         while (true) {
-            String problem = spaceProblem();
+            String problem = System.nanoTime() - lastCheckNanos < CHECK_EVERY_NANOS ? null : spaceProblem();
+            boolean lowSpace = problem != null;
             if (problem == null) {
                 try {
                     append.run();
-                    clear();
+                    if (fault != null) {
+                        clear();
+                    }
                     return;
                 } catch (JournalException e) {
                     problem = "journal append failed: " + e.getMessage()
                             + (e.getCause() == null ? "" : " (" + e.getCause() + ")");
                 }
             }
-            raise(problem);
+            raise(problem, lowSpace);
             LockSupport.parkNanos(RETRY_NANOS); // a retry interval, until the operator frees or fixes the disk
             lastCheckNanos = System.nanoTime() - CHECK_EVERY_NANOS;
         }
     }
 
-    private String spaceProblem() {
-        long now = System.nanoTime();
-        if (now - lastCheckNanos < CHECK_EVERY_NANOS) {
-            return null;
+    /** Reads free space now (from a watcher thread, not the apply thread): raises or clears a low-space fault. */
+    void watch() {
+        String problem = spaceProblem();
+        synchronized (this) {
+            if (problem != null) {
+                raise(problem, true);
+            } else if (fault != null && spaceFault) {
+                clear();
+            }
         }
-        lastCheckNanos = now;
+    }
+
+    private String spaceProblem() {
+        lastCheckNanos = System.nanoTime();
         try {
             long free = Files.getFileStore(dir).getUsableSpace();
             return free < minFreeBytes ? "journal disk has " + free + " bytes free, below the floor of " + minFreeBytes
@@ -83,9 +97,10 @@ final class DiskGuard {
         }
     }
 
-    private void raise(String problem) {
+    private synchronized void raise(String problem, boolean lowSpace) {
+        spaceFault = lowSpace;
         if (fault == null) {
-            LOG.error("Journal {} cannot take writes, holding the apply thread until it can: {}", dir, problem);
+            LOG.error("Journal {} cannot take writes; this member applies nothing until it can: {}", dir, problem);
             fault = problem;
             onFault.accept(problem);
         } else {
@@ -93,7 +108,7 @@ final class DiskGuard {
         }
     }
 
-    private void clear() {
+    private synchronized void clear() {
         if (fault != null) {
             LOG.warn("Journal {} takes writes again; applying resumes", dir);
             fault = null;

@@ -380,6 +380,14 @@ final class JournalStateMachine extends BaseStateMachine {
         }
     }
 
+    /** Reads the journal disk's free space now, raising or clearing a low-space fault (called every so often). */
+    void watchDisk() {
+        DiskGuard guard = diskGuard;
+        if (guard != null) {
+            guard.watch();
+        }
+    }
+
     /** Why the journal cannot take writes now, or null. */
     String storageFault() {
         DiskGuard guard = diskGuard;

@@ -16,8 +16,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -60,7 +60,7 @@ public final class RatisMember implements ReplicatedLog {
     private final RaftClient client;
     private final JournalStateMachine stateMachine;
     private final CommandBatcher batcher;
-    private final ExecutorService admin;
+    private final ScheduledExecutorService admin;
 
     private RatisMember(LogOptions options, RaftServer server, RaftClient client, JournalStateMachine stateMachine) {
         this.options = options;
@@ -70,11 +70,13 @@ public final class RatisMember implements ReplicatedLog {
         this.stateMachine = stateMachine;
         this.batcher = new CommandBatcher(this::send, options.maxBatchCommands(), options.maxBatchBytes(),
                 options.maxEntriesInFlight(), options.maxQueuedCommands());
-        this.admin = Executors.newSingleThreadExecutor(r -> {
+        this.admin = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ratchet-log-admin-" + options.memberId());
             t.setDaemon(true);
             return t;
         });
+        // An idle member must still notice its disk filling up (and step down) before a write needs the space.
+        admin.scheduleWithFixedDelay(this::watchDisk, 250, 250, TimeUnit.MILLISECONDS);
     }
 
     /** See {@link ReplicatedLog#start}. */
@@ -123,6 +125,14 @@ public final class RatisMember implements ReplicatedLog {
                 LOG.warn("{}: could not step aside after a disk fault: {}", memberId(), e.toString());
             }
         });
+    }
+
+    private void watchDisk() {
+        try {
+            stateMachine.watchDisk();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: could not watch the journal disk: {}", memberId(), e.toString());
+        }
     }
 
     private void onDiskClear() {
