@@ -4,11 +4,13 @@ import io.ratchet.chaos.check.History.Saga;
 import io.ratchet.chaos.check.History.Effect;
 import io.ratchet.chaos.check.History.Op;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Judges a {@link History}: one {@link Verdict} per {@link Invariant}, each with its counter-examples. */
 public final class Checker {
@@ -24,7 +26,7 @@ public final class Checker {
             byGid.computeIfAbsent(e.gid(), g -> new ArrayList<>()).add(e);
         }
         return List.of(noLoss(h), allTerminal(h), compensatedInReverse(h, byGid), noActionAfterAbort(h, byGid),
-                moneyConserved(h, byGid));
+                moneyConserved(h, byGid), oneLeaderPerTerm(h));
     }
 
     private static Verdict noLoss(History h) {
@@ -64,7 +66,7 @@ public final class Checker {
             List<Integer> compensated = effects.stream().filter(e -> e.op() == Op.COMPENSATE).map(Effect::step)
                     .toList();
             List<Integer> expected = new ArrayList<>(started);
-            java.util.Collections.reverse(expected);
+            Collections.reverse(expected);
             if (!compensated.equals(expected)) {
                 wrong.add(gid + ": actions " + started + ", compensations " + compensated + ", expected " + expected);
             }
@@ -110,6 +112,16 @@ public final class Checker {
             }
         });
         return new Verdict(Invariant.MONEY_CONSERVED, expected.size(), wrong);
+    }
+
+    private static Verdict oneLeaderPerTerm(History h) {
+        List<String> wrong = new ArrayList<>();
+        h.leadersByTerm().forEach((term, leaders) -> {
+            if (leaders.size() > 1) {
+                wrong.add("term " + term + " had leaders " + new TreeSet<>(leaders));
+            }
+        });
+        return new Verdict(Invariant.ONE_LEADER_PER_TERM, h.leadersByTerm().size(), wrong);
     }
 
     /** The status every node agrees on, or "" when they differ or one lacks it. */

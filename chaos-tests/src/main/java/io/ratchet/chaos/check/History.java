@@ -2,6 +2,7 @@ package io.ratchet.chaos.check;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a chaos run recorded, as the checker needs it.
@@ -12,10 +13,11 @@ import java.util.Map;
  * @param initialTotal the bank's total balance before the run
  * @param balances     each account's balance after the run
  * @param initialBalances each account's balance before the run
+ * @param leadersByTerm the nodes seen saying they led, by term (polled during the run)
  */
 public record History(Map<String, Saga> sagas, Map<String, Map<String, String>> nodes,
                       List<Effect> effects, long initialTotal, Map<Integer, Long> initialBalances,
-                      Map<Integer, Long> balances) {
+                      Map<Integer, Long> balances, Map<Long, Set<String>> leadersByTerm) {
 
     /**
      * A saga a client submitted: its transfer, one step per account change, in step order. Only an acknowledged

@@ -6,7 +6,8 @@ public enum Invariant {
     ALL_TERMINAL(2, "every acknowledged saga ended (succeed or failed)"),
     COMPENSATED_IN_REVERSE(3, "a failed saga compensated every started step, in reverse order"),
     NO_ACTION_AFTER_ABORT(4, "no action ran after its saga began compensating"),
-    MONEY_CONSERVED(5, "the bank's total is unchanged and each balance is its succeeded transfers");
+    MONEY_CONSERVED(5, "the bank's total is unchanged and each balance is its succeeded transfers"),
+    ONE_LEADER_PER_TERM(7, "at most one node led in any term");
 
     public final int number;
     public final String statement;

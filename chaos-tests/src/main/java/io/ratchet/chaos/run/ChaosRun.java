@@ -17,12 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -95,8 +97,10 @@ public final class ChaosRun {
                     cluster.bankUrl("/action"), cluster.bankUrl("/compensate"), ACCOUNTS, run, random.nextLong());
             long start = System.nanoTime();
             long until = start + TimeUnit.SECONDS.toNanos(seconds);
-            List<Nemesis.Fault> faults = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Nemesis.Fault> faults = Collections.synchronizedList(new ArrayList<>());
             Random nemesisRandom = new Random(random.nextLong());
+            LeaderWatch leaders = new LeaderWatch(cluster);
+            leaders.start();
             CompletableFuture<Void> hurting = CompletableFuture.runAsync(() -> {
                 try {
                     nemesis.run(cluster, start, until, nemesisRandom, faults);
@@ -129,7 +133,9 @@ public final class ChaosRun {
             }
             // Whatever the 30 s brought, judge what every node holds now (each must answer by then).
             nodes = awaitStatuses(cluster, run, Duration.ofSeconds(60));
-            History history = history(cluster, workload, nodes);
+            leaders.stop();
+            workload.writeHistory(dir.resolve("history.jsonl"));
+            History history = history(cluster, workload, nodes, leaders.byTerm());
             Result result = new Result(scenario, seed, workload.sagas().size(), workload.acknowledged(),
                     List.copyOf(faults), Checker.check(history), dir);
             Files.writeString(dir.resolve("verdict.txt"), result.table());
@@ -201,8 +207,8 @@ public final class ChaosRun {
         return nodes;
     }
 
-    private static History history(ChaosCluster cluster, Workload workload, Map<String, Map<String, String>> nodes)
-            throws Exception {
+    private static History history(ChaosCluster cluster, Workload workload, Map<String, Map<String, String>> nodes,
+                                   Map<Long, Set<String>> leaders) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 cluster.bankUrl("/state"))).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode state = JSON.readTree(r.body());
@@ -217,6 +223,7 @@ public final class ChaosRun {
             initial.put(a, BALANCE);
         }
         // Effects of other runs' gids cannot occur: the bank is this run's own.
-        return new History(new TreeMap<>(workload.sagas()), nodes, effects, ACCOUNTS * BALANCE, initial, balances);
+        return new History(new TreeMap<>(workload.sagas()), nodes, effects, ACCOUNTS * BALANCE, initial, balances,
+                leaders);
     }
 }

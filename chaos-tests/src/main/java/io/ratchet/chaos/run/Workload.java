@@ -5,17 +5,22 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ratchet.chaos.check.History.Saga;
 import io.ratchet.chaos.check.History.Transfer;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -39,6 +44,8 @@ final class Workload {
     private final Random random;
     private final Map<String, Saga> sagas = new ConcurrentHashMap<>();
     private final AtomicLong answered = new AtomicLong();
+    /** One JSON line per submit: when it was sent and answered, where, what, and the answer (-1: none). */
+    private final Queue<String> history = new ConcurrentLinkedQueue<>();
 
     Workload(List<String> nodes, String bankAction, String bankCompensate, int accounts, String run, long seed) {
         this.nodes = List.copyOf(nodes);
@@ -83,9 +90,14 @@ final class Workload {
             }
             sagas.put(gid, new Saga(gid, steps, false));
             String body = body(gid, steps, failAt);
+            long sentMs = System.currentTimeMillis();
+            int firstNode = node;
             pending.add(submit(body, node, 0).handle((status, e) -> {
                 slots.release();
                 answered.incrementAndGet();
+                history.add(JSON.createObjectNode().put("sent_ms", sentMs)
+                        .put("answered_ms", System.currentTimeMillis()).put("node", nodes.get(firstNode))
+                        .put("gid", gid).put("fail_at", failAt).put("status", e == null ? status : -1).toString());
                 if (e == null && status / 100 == 2) {
                     sagas.put(gid, new Saga(gid, steps, true));
                 }
@@ -125,6 +137,11 @@ final class Workload {
             payloads.add(payload.toString());
         }
         return o.toString();
+    }
+
+    /** Writes the history as JSON lines. */
+    void writeHistory(Path file) throws IOException {
+        Files.write(file, history);
     }
 
     Map<String, Saga> sagas() {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +65,8 @@ class CheckerTest {
         for (String node : List.of("n1", "n2", "n3")) {
             nodes.put(node, new HashMap<>(statuses));
         }
-        return new History(sagas, nodes, effects, 5 * START, initial, balances);
+        return new History(sagas, nodes, effects, 5 * START, initial, balances,
+                Map.of(1L, Set.of("n1"), 2L, Set.of("n2")));
     }
 
     private static Map<Invariant, Verdict> verdicts(History h) {
@@ -91,7 +93,8 @@ class CheckerTest {
         Map<Integer, Long> balances = new TreeMap<>(h.balances());
         Transfer first = h.sagas().get(victim).steps().get(0);
         balances.merge(first.account(), first.amount(), Long::sum);
-        History broken = new History(h.sagas(), h.nodes(), effects, h.initialTotal(), h.initialBalances(), balances);
+        History broken = new History(h.sagas(), h.nodes(), effects, h.initialTotal(), h.initialBalances(), balances,
+                h.leadersByTerm());
 
         Map<Invariant, Verdict> v = verdicts(broken);
 
@@ -116,7 +119,7 @@ class CheckerTest {
         nodes.put("n3", n3);
 
         Map<Invariant, Verdict> v = verdicts(new History(h.sagas(), nodes, h.effects(), h.initialTotal(),
-                h.initialBalances(), h.balances()));
+                h.initialBalances(), h.balances(), h.leadersByTerm()));
 
         assertThat(v.get(Invariant.NO_ACKNOWLEDGED_LOSS).counterExamples()).containsExactly(gid + " is missing on n2");
         assertThat(v.get(Invariant.ALL_TERMINAL).counterExamples()).containsExactly(other + " is aborting on n3");
@@ -136,9 +139,23 @@ class CheckerTest {
         effects.add(lastOfFailed + 1, new Effect(failed, 2, Op.ACTION));
 
         Map<Invariant, Verdict> v = verdicts(new History(h.sagas(), h.nodes(), effects, h.initialTotal(),
-                h.initialBalances(), h.balances()));
+                h.initialBalances(), h.balances(), h.leadersByTerm()));
 
         assertThat(v.get(Invariant.NO_ACTION_AFTER_ABORT).counterExamples()).singleElement().asString()
                 .startsWith(failed + ": action of step 2");
+    }
+
+    @Test
+    void shouldReportTwoLeadersInOneTerm() {
+        History h = consistent(5);
+        Map<Long, Set<String>> leaders = Map.of(3L, Set.of("n1"),
+                4L, Set.of("n2", "n3"));
+
+        Map<Invariant, Verdict> v = verdicts(new History(h.sagas(), h.nodes(), h.effects(), h.initialTotal(),
+                h.initialBalances(), h.balances(), leaders));
+
+        assertThat(v.get(Invariant.ONE_LEADER_PER_TERM).counterExamples())
+                .containsExactly("term 4 had leaders [n2, n3]");
+        assertThat(verdicts(h).get(Invariant.ONE_LEADER_PER_TERM).held()).isTrue();
     }
 }
