@@ -98,11 +98,13 @@ public record NodeConfig(
         Config nodesConfig = c.getConfig("nodes");
         for (String id : nodesConfig.root().keySet().stream().sorted().toList()) {
             Config n = nodesConfig.getConfig(id);
-            nodes.add(new NodeAddress(id, n.getString("host"), port(n, "raft-port", id), port(n, "http-port", id),
+            int raftPort = port(n, "raft-port", id);
+            int raftPeerPort = n.hasPath("raft-peer-port") ? port(n, "raft-peer-port", id) : raftPort;
+            nodes.add(new NodeAddress(id, n.getString("host"), raftPort, raftPeerPort, port(n, "http-port", id),
                     base.resolve(n.getString("data-dir")).normalize(), tls.http()));
         }
         checkDistinct(nodes);
-        List<Peer> peers = nodes.stream().map(n -> new Peer(n.id(), n.host(), n.raftPort())).toList();
+        List<Peer> peers = nodes.stream().map(n -> new Peer(n.id(), n.host(), n.raftPort(), n.raftPeerPort())).toList();
         String nodeId = requestedNodeId == null ? nodes.get(0).id() : requestedNodeId;
         if (nodes.stream().noneMatch(n -> n.id().equals(nodeId))) {
             throw new ConfigException("Expected --node to be one of " + nodes.stream().map(NodeAddress::id).toList()

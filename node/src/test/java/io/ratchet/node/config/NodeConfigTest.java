@@ -44,6 +44,15 @@ class NodeConfigTest {
     }
 
     @Test
+    void shouldLetTheOtherNodesDialAProxyInFrontOfTheRaftPort() {
+        NodeConfig config = NodeConfig.load(SHIPPED, "n1", Map.of("ratchet.nodes.n2.raft-peer-port", "47000"));
+
+        assertThat(config.log().peers()).extracting(p -> p.id() + " listens " + p.raftPort() + ", dialed " + p.address())
+                .containsExactly("n1 listens 36889, dialed 127.0.0.1:36889", "n2 listens 36890, dialed 127.0.0.1:47000",
+                        "n3 listens 36891, dialed 127.0.0.1:36891");
+    }
+
+    @Test
     void shouldRefuseAnUnknownNodeNamingTheKnownOnes() {
         assertThatThrownBy(() -> NodeConfig.load(SHIPPED, "n9", Map.of()))
                 .isInstanceOf(ConfigException.class)
