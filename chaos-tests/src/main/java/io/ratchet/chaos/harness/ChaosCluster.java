@@ -20,11 +20,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Three node processes from {@code node/target/ratchet-node.jar} (the repository's cluster.conf on free ports, data
- * under {@code dir}) plus the bank process, with the faults a nemesis needs: SIGKILL, SIGSTOP/SIGCONT, restart.
- * Every process is destroyed on {@link #close} and on JVM exit.
+ * under {@code dir}) plus the bank process, with the faults a nemesis needs: SIGKILL, SIGSTOP/SIGCONT, restart, and
+ * the {@link Network} between nodes, whose Raft traffic all goes through a {@link FaultProxy} per node. Every
+ * process is destroyed on {@link #close} and on JVM exit.
  */
 public final class ChaosCluster implements AutoCloseable {
 
@@ -35,6 +37,8 @@ public final class ChaosCluster implements AutoCloseable {
     private final Path config;
     private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
     private final Map<String, Process> nodes = new LinkedHashMap<>();
+    private final Network network = new Network();
+    private final List<FaultProxy> proxies = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private Process bank;
     private int bankPort;
@@ -51,10 +55,15 @@ public final class ChaosCluster implements AutoCloseable {
             throw new IllegalStateException("Expected node/target/ratchet-node.jar; build it first (mvn package)");
         }
         StringBuilder conf = new StringBuilder("include file(\"" + repo.resolve("cluster.conf") + "\")\n");
+        SocketOwners owners = new SocketOwners(this::pids);
         for (String id : List.of("n1", "n2", "n3")) {
             int port = freePort();
+            int raftPort = freePort();
+            FaultProxy proxy = new FaultProxy(id, raftPort, network, owners);
+            proxies.add(proxy);
             httpPorts.put(id, port);
-            conf.append("ratchet.nodes.").append(id).append(" { raft-port = ").append(freePort())
+            conf.append("ratchet.nodes.").append(id).append(" { raft-port = ").append(raftPort)
+                    .append(", raft-peer-port = ").append(proxy.port())
                     .append(", http-port = ").append(port).append(", data-dir = \"data/").append(id).append("\" }\n");
         }
         conf.append(extraConf).append('\n');
@@ -67,6 +76,17 @@ public final class ChaosCluster implements AutoCloseable {
         return List.copyOf(httpPorts.keySet());
     }
 
+    /** The links between nodes, for partitions and latency. */
+    public Network network() {
+        return network;
+    }
+
+    private synchronized Map<String, Long> pids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        nodes.forEach((id, p) -> pids.put(id, p.pid()));
+        return pids;
+    }
+
     public String url(String id) {
         return "http://127.0.0.1:" + httpPorts.get(id);
     }
@@ -77,7 +97,7 @@ public final class ChaosCluster implements AutoCloseable {
         command.addAll(List.of("-jar", repo.resolve("node/target/ratchet-node.jar").toString(), "--config",
                 config.toString(), "--node", id));
         nodes.put(id, new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(id + ".log").toFile())).start());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile())).start());
     }
 
     /** SIGKILL, as a crash. */
@@ -99,6 +119,18 @@ public final class ChaosCluster implements AutoCloseable {
         if (p != null) {
             new ProcessBuilder("kill", stop ? "-STOP" : "-CONT", Long.toString(p.pid())).start().waitFor();
         }
+    }
+
+    /** Where the node's output goes (appended across restarts). */
+    public Path log(String id) {
+        return dir.resolve(id + ".log");
+    }
+
+    /** Asks the node to take a snapshot now; completes when it answers. */
+    public CompletableFuture<HttpResponse<String>> requestSnapshot(String id) {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create(url(id) + "/api/ratchet/snapshot"))
+                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The node's /api/ratchet/status, or empty when it does not answer within a second. */
@@ -171,6 +203,8 @@ public final class ChaosCluster implements AutoCloseable {
         }
         nodes.clear();
         bank = null;
+        network.heal();
+        proxies.forEach(FaultProxy::close);
     }
 
     private static String java() {

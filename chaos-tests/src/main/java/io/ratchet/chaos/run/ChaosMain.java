@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code bin/chaos}: runs the scenarios one after another for {@code --duration} each, prints each verdict table,
- * and writes {@code target/chaos/report.json} and {@code report.html}. Exit code 0 when every invariant held, 1 when
+ * {@code bin/chaos}: runs the scenarios one after another for {@code --duration} each (by default {@code mixed}:
+ * every kind of fault, one every 10 ± 3 s), prints each verdict table, and writes {@code target/chaos/report.json} and {@code report.html}. Exit code 0 when every invariant held, 1 when
  * one did not, 2 for a usage error.
  */
 public final class ChaosMain {
@@ -23,7 +23,7 @@ public final class ChaosMain {
     public static void main(String[] args) throws Exception {
         int seconds = 120;
         long seed = System.nanoTime();
-        List<String> scenarios = List.of("leader-kill", "pause");
+        List<String> scenarios = List.of("mixed");
         int rate = 50;
         try {
             for (int i = 0; i < args.length; i++) {
@@ -37,7 +37,7 @@ public final class ChaosMain {
             }
         } catch (RuntimeException e) {
             System.err.println("chaos: " + e.getMessage() + "; usage: bin/chaos [--duration 10m] [--seed N]"
-                    + " [--scenario leader-kill,pause,none] [--rate 50]");
+                    + " [--scenario " + String.join(",", Nemesis.SCENARIOS) + "] [--rate 50]");
             System.exit(2);
         }
         Path repo = Path.of(System.getProperty("chaos.repo", ".")).toAbsolutePath().normalize();
@@ -77,13 +77,15 @@ public final class ChaosMain {
             entry.put("submitted", r.submitted());
             entry.put("acknowledged", r.acknowledged());
             entry.put("faults", r.faults());
+            entry.put("leader_kill_to_first_commit_ms", r.recoveriesMs());
             entry.put("verdicts", r.verdicts().stream().map(v -> Map.of("invariant", v.invariant().number,
                     "statement", v.invariant().statement, "held", v.held(), "checked", v.checked(),
                     "counter_examples", v.counterExamples())).toList());
             json.add(entry);
             html.append("<h2>").append(escape(r.scenario())).append(", seed ").append(r.seed()).append("</h2><p>")
                     .append(r.submitted()).append(" sagas submitted, ").append(r.acknowledged())
-                    .append(" acknowledged</p><table><tr><th>invariant</th><th>verdict</th>")
+                    .append(" acknowledged</p>").append(r.chartSvg()).append("<p>").append(escape(r.recovery()))
+                    .append("</p><table><tr><th>invariant</th><th>verdict</th>")
                     .append("<th>counter-examples</th></tr>");
             for (Verdict v : r.verdicts()) {
                 html.append("<tr><td>(").append(v.invariant().number).append(") ")

@@ -40,15 +40,37 @@ public final class ChaosRun {
     private static final int ACCOUNTS = 50;
     private static final long BALANCE = 1_000_000;
 
-    /** What a run found. */
+    /** Targets of the time from a leader kill to the first commit after it, ms: median and maximum. */
+    static final long RECOVERY_MEDIAN_TARGET_MS = 1_000;
+    static final long RECOVERY_MAX_TARGET_MS = 3_000;
+
+    /**
+     * What a run found.
+     *
+     * @param recoveriesMs per leader kill, ms until the first commit after it (see {@link RunTimeline})
+     * @param chartSvg     throughput and latency over the run with the faults drawn on it
+     */
     public record Result(String scenario, long seed, long submitted, long acknowledged,
-                         List<Nemesis.Fault> faults, List<Verdict> verdicts, Path dir) {
+                         List<Nemesis.Fault> faults, List<Verdict> verdicts, List<Long> recoveriesMs, String chartSvg,
+                         Path dir) {
         public boolean held() {
             return verdicts.stream().allMatch(Verdict::held);
         }
 
+        /** The recovery line of the table, or "" without leader kills. */
+        public String recovery() {
+            long[] mm = RunTimeline.medianAndMax(recoveriesMs);
+            if (mm.length == 0) {
+                return "";
+            }
+            return String.format(Locale.ROOT, "leader kill -> first commit after it: median %d ms (target <= %d: %s),"
+                            + " max %d ms (target <= %d: %s), over %d kills", mm[0], RECOVERY_MEDIAN_TARGET_MS,
+                    mm[0] <= RECOVERY_MEDIAN_TARGET_MS ? "met" : "MISSED", mm[1], RECOVERY_MAX_TARGET_MS,
+                    mm[1] <= RECOVERY_MAX_TARGET_MS ? "met" : "MISSED", recoveriesMs.size());
+        }
+
         public long kills() {
-            return faults.stream().filter(f -> f.what().startsWith("SIGKILL")).count();
+            return Nemesis.leaderKills(faults);
         }
 
         /** The verdict table, one line per invariant, with the first counter-examples of those that failed. */
@@ -61,6 +83,9 @@ public final class ChaosRun {
                         v.held() ? "held (" + v.checked() + " checked)" : "VIOLATED"));
                 v.counterExamples().stream().limit(5).forEach(c -> t.append("        ").append(c).append('\n'));
             }
+            if (!recovery().isEmpty()) {
+                t.append("  ").append(recovery()).append('\n');
+            }
             return t.toString();
         }
     }
@@ -72,18 +97,12 @@ public final class ChaosRun {
 
     public ChaosRun(String scenario, long seed, List<String> nodeJvmArgs) {
         this.scenario = scenario;
-        this.nemesis = switch (scenario) {
-            case "leader-kill" -> Nemesis.LEADER_KILL;
-            case "pause" -> Nemesis.PAUSE;
-            case "none" -> Nemesis.NONE;
-            default -> throw new IllegalArgumentException("Unknown scenario " + scenario
-                    + "; one of leader-kill, pause, none");
-        };
+        this.nemesis = Nemesis.of(scenario);
         this.seed = seed;
         this.nodeJvmArgs = List.copyOf(nodeJvmArgs);
     }
 
-    /** Runs the scenario for {@code seconds} with the workload at {@code perSecond} sagas, at most 64 at once. */
+    /** Runs the scenario for {@code seconds} with the workload at {@code perSecond} sagas, at most 1,024 at once. */
     public Result run(Path repo, Path dir, int seconds, int perSecond) throws Exception {
         Random random = new Random(seed);
         try (ChaosCluster cluster = new ChaosCluster(repo, dir, nodeJvmArgs, "ratchet.log.transactions = warn")) {
@@ -109,8 +128,9 @@ public final class ChaosRun {
                 }
             });
             // The nemesis may go on past the duration until it has done its minimum of faults.
-            workload.run(() -> System.nanoTime() < until || !hurting.isDone(), 64, perSecond);
+            workload.run(() -> System.nanoTime() < until || !hurting.isDone(), 1_024, perSecond);
             hurting.join();
+            cluster.network().heal();
             for (String id : cluster.ids()) {
                 if (!cluster.running(id)) {
                     cluster.start(id);
@@ -134,10 +154,11 @@ public final class ChaosRun {
             // Whatever the 30 s brought, judge what every node holds now (each must answer by then).
             nodes = awaitStatuses(cluster, run, Duration.ofSeconds(60));
             leaders.stop();
-            workload.writeHistory(dir.resolve("history.jsonl"));
+            workload.writeHistory(dir.resolve("history.jsonl"), start);
             History history = history(cluster, workload, nodes, leaders.byTerm());
+            RunTimeline timeline = new RunTimeline(workload.submits(), start, faults);
             Result result = new Result(scenario, seed, workload.sagas().size(), workload.acknowledged(),
-                    List.copyOf(faults), Checker.check(history), dir);
+                    List.copyOf(faults), Checker.check(history), timeline.leaderKillRecoveriesMs(), timeline.svg(), dir);
             Files.writeString(dir.resolve("verdict.txt"), result.table());
             return result;
         }

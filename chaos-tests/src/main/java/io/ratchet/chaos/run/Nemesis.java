@@ -2,64 +2,76 @@ package io.ratchet.chaos.run;
 
 import io.ratchet.chaos.harness.ChaosCluster;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
-/** Something that hurts the cluster on a seeded schedule while the workload runs, and says what it did. */
-interface Nemesis {
+/**
+ * What hurts the cluster while the workload runs: faults of the given kinds, one at a time in a seeded random
+ * order, with a pause of {@code gapMinMs}..{@code gapMaxMs} before each. Each fault undoes itself, and the next waits
+ * until every node serves again and one leads (a node takes seconds to start on a busy machine: faster faults would
+ * test only a cluster that never got up); a cluster that does not recover within a minute fails the run.
+ *
+ * @param minLeaderKills goes on past the duration until this many leaders were killed
+ */
+record Nemesis(List<FaultKind> kinds, int gapMinMs, int gapMaxMs, int minLeaderKills) {
 
-    /** One fault: when (ms since the run began), what, on which node. */
+    /** One thing a fault did: when (ms since the run began), what, to which node. */
     record Fault(long atMs, String what, String node) {
+        static final String LEADER_KILL = "SIGKILL leader";
     }
 
-    /** Hurts the cluster until {@code untilNanos}; leaves every node running when it returns. */
-    void run(ChaosCluster cluster, long startNanos, long untilNanos, Random random, List<Fault> faults)
-            throws Exception;
+    /** Appends a fault's steps to the run's record. */
+    interface Record {
+        void add(String what, String node);
+    }
 
     /** No faults: the baseline, and the broken build's self-test. */
-    Nemesis NONE = (cluster, start, until, random, faults) -> { };
+    static final Nemesis NONE = new Nemesis(List.of(), 0, 0, 0);
 
-    /** A leader-kill run does at least this many kills, going past its duration if it must. */
-    int MIN_LEADER_KILLS = 10;
+    /** The scenario of that name. */
+    static Nemesis of(String scenario) {
+        return switch (scenario) {
+            case "leader-kill" -> new Nemesis(List.of(FaultKind.LEADER_KILL), 3_000, 5_000, 10);
+            case "follower-kill" -> new Nemesis(List.of(FaultKind.FOLLOWER_KILL), 3_000, 5_000, 0);
+            case "pause" -> new Nemesis(List.of(FaultKind.PAUSE), 4_000, 6_000, 0);
+            case "partition" -> new Nemesis(List.of(FaultKind.ISOLATE_LEADER, FaultKind.ISOLATE_FOLLOWER,
+                    FaultKind.ONE_WAY_DROP, FaultKind.DELAY), 3_000, 5_000, 0);
+            case "restart" -> new Nemesis(List.of(FaultKind.FULL_RESTART, FaultKind.KILL_IN_REPLAY,
+                    FaultKind.KILL_IN_SNAPSHOT), 3_000, 5_000, 0);
+            case "mixed" -> new Nemesis(List.of(FaultKind.values()), 7_000, 13_000, 0);
+            case "none" -> NONE;
+            default -> throw new IllegalArgumentException("Unknown scenario " + scenario + "; one of " + SCENARIOS);
+        };
+    }
 
-    /**
-     * SIGKILL the leader 3–5 s after the previous one is back; restart it 2–3.5 s later. Goes on past the duration
-     * until {@link #MIN_LEADER_KILLS} kills are done.
-     */
-    Nemesis LEADER_KILL = (cluster, start, until, random, faults) -> {
-        int kills = 0;
-        while (System.nanoTime() < until || kills < MIN_LEADER_KILLS) {
-            sleepMs(3_000 + random.nextInt(2_000));
-            Optional<String> leader = cluster.leader();
-            if (leader.isEmpty()) {
-                continue;
+    static final List<String> SCENARIOS = List.of("leader-kill", "follower-kill", "pause", "partition", "restart",
+            "mixed", "none");
+
+    /** Hurts the cluster until {@code untilNanos} and {@link #minLeaderKills}, adding what it did to {@code faults}. */
+    void run(ChaosCluster cluster, long startNanos, long untilNanos, Random random, List<Fault> faults)
+            throws Exception {
+        Record record = (what, node) -> faults.add(new Fault((System.nanoTime() - startNanos) / 1_000_000, what, node));
+        while (!kinds.isEmpty() && (System.nanoTime() < untilNanos || leaderKills(faults) < minLeaderKills)) {
+            Thread.sleep(gapMinMs + random.nextInt(gapMaxMs - gapMinMs + 1)); // the schedule's gap between faults
+            kinds.get(random.nextInt(kinds.size())).inflict(cluster, random, record);
+            awaitRecovered(cluster, TimeUnit.SECONDS.toNanos(60));
+        }
+    }
+
+    private static void awaitRecovered(ChaosCluster cluster, long withinNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + withinNanos;
+        while (cluster.leader().isEmpty() || !cluster.ids().stream().allMatch(id -> cluster.status(id).isPresent())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The cluster did not recover (every node serving, one leading) within "
+                        + TimeUnit.NANOSECONDS.toSeconds(withinNanos) + " s of the last fault; see " + cluster.dir());
             }
-            cluster.kill(leader.get());
-            kills++;
-            faults.add(new Fault((System.nanoTime() - start) / 1_000_000, "SIGKILL leader", leader.get()));
-            sleepMs(2_000 + random.nextInt(1_500));
-            cluster.start(leader.get());
-            faults.add(new Fault((System.nanoTime() - start) / 1_000_000, "restart", leader.get()));
+            Thread.sleep(200); // polling for recovery, with a deadline
         }
-    };
+    }
 
-    /** SIGSTOP a random node (the leader half the time) for twice the longest election timeout, then SIGCONT. */
-    Nemesis PAUSE = (cluster, start, until, random, faults) -> {
-        while (System.nanoTime() < until) {
-            sleepMs(4_000 + random.nextInt(2_000));
-            Optional<String> leader = cluster.leader();
-            String victim = random.nextBoolean() && leader.isPresent() ? leader.get()
-                    : cluster.ids().get(random.nextInt(cluster.ids().size()));
-            cluster.pause(victim, true);
-            faults.add(new Fault((System.nanoTime() - start) / 1_000_000, "SIGSTOP", victim));
-            sleepMs(2_400);
-            cluster.pause(victim, false);
-            faults.add(new Fault((System.nanoTime() - start) / 1_000_000, "SIGCONT", victim));
+    static long leaderKills(List<Fault> faults) {
+        synchronized (faults) {
+            return faults.stream().filter(f -> f.what().equals(Fault.LEADER_KILL)).count();
         }
-    };
-
-    /** The nemesis's schedule: it sleeps between faults on purpose. */
-    private static void sleepMs(long ms) throws InterruptedException {
-        Thread.sleep(ms);
     }
 }

@@ -21,7 +21,9 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -34,6 +36,7 @@ import java.util.function.BooleanSupplier;
 final class Workload {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(30);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final List<String> nodes;
@@ -44,8 +47,14 @@ final class Workload {
     private final Random random;
     private final Map<String, Saga> sagas = new ConcurrentHashMap<>();
     private final AtomicLong answered = new AtomicLong();
-    /** One JSON line per submit: when it was sent and answered, where, what, and the answer (-1: none). */
-    private final Queue<String> history = new ConcurrentLinkedQueue<>();
+    private final Queue<Submit> submits = new ConcurrentLinkedQueue<>();
+
+    /** One submit: when it was sent and answered (nanoTime), to which node first, what, and the answer (-1: none). */
+    record Submit(long sentNanos, long answeredNanos, String node, String gid, int failAt, int status) {
+        boolean acknowledged() {
+            return status / 100 == 2;
+        }
+    }
 
     Workload(List<String> nodes, String bankAction, String bankCompensate, int accounts, String run, long seed) {
         this.nodes = List.copyOf(nodes);
@@ -90,15 +99,14 @@ final class Workload {
             }
             sagas.put(gid, new Saga(gid, steps, false));
             String body = body(gid, steps, failAt);
-            long sentMs = System.currentTimeMillis();
-            int firstNode = node;
-            pending.add(submit(body, node, 0).handle((status, e) -> {
+            long sent = System.nanoTime();
+            String firstNode = nodes.get(node);
+            pending.add(submit(body, node, 0, sent).handle((status, e) -> {
                 slots.release();
                 answered.incrementAndGet();
-                history.add(JSON.createObjectNode().put("sent_ms", sentMs)
-                        .put("answered_ms", System.currentTimeMillis()).put("node", nodes.get(firstNode))
-                        .put("gid", gid).put("fail_at", failAt).put("status", e == null ? status : -1).toString());
-                if (e == null && status / 100 == 2) {
+                Submit submit = new Submit(sent, System.nanoTime(), firstNode, gid, failAt, e == null ? status : -1);
+                submits.add(submit);
+                if (submit.acknowledged()) {
                     sagas.put(gid, new Saga(gid, steps, true));
                 }
                 return null;
@@ -109,16 +117,26 @@ final class Workload {
     }
 
     /**
-     * Submits to node {@code index}; a refused connection, a timeout or a 503 moves to the next node (at most three
-     * tries), as the api module's client does. The same gid makes a repeated submit harmless.
+     * Submits to node {@code index}; a refused connection, a timeout or a 503 moves to the next node after a pause
+     * (100 ms, growing to 1 s), for up to {@link #GIVE_UP_NANOS}, as a client with a deadline does: a whole cluster
+     * restarting is seconds without any node. The same gid makes a repeated submit harmless.
      */
-    private CompletableFuture<Integer> submit(String body, int index, int attempt) {
+    private CompletableFuture<Integer> submit(String body, int index, int attempt, long firstSentNanos) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(nodes.get(index % nodes.size()) + "/api/dtmsvr/submit"))
                 .timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .handle((r, e) -> e == null && r.statusCode() != 503 ? CompletableFuture.completedFuture(r.statusCode())
-                        : attempt < 2 ? submit(body, index + 1, attempt + 1)
-                        : CompletableFuture.completedFuture(e == null ? r.statusCode() : -1))
+                .handle((r, e) -> {
+                    if (e == null && r.statusCode() != 503) {
+                        return CompletableFuture.completedFuture(r.statusCode());
+                    }
+                    if (System.nanoTime() - firstSentNanos > GIVE_UP_NANOS) {
+                        return CompletableFuture.completedFuture(e == null ? r.statusCode() : -1);
+                    }
+                    Executor later = CompletableFuture.delayedExecutor(Math.min(1_000, 100L << Math.min(attempt, 4)),
+                            TimeUnit.MILLISECONDS);
+                    return CompletableFuture.supplyAsync(() -> null, later)
+                            .thenCompose(x -> submit(body, index + 1, attempt + 1, firstSentNanos));
+                })
                 .thenCompose(f -> f);
     }
 
@@ -139,9 +157,19 @@ final class Workload {
         return o.toString();
     }
 
-    /** Writes the history as JSON lines. */
-    void writeHistory(Path file) throws IOException {
-        Files.write(file, history);
+    /** Writes the history as JSON lines, times in ms since {@code startNanos}. */
+    void writeHistory(Path file, long startNanos) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (Submit s : submits) {
+            lines.add(JSON.createObjectNode().put("sent_ms", (s.sentNanos() - startNanos) / 1_000_000)
+                    .put("answered_ms", (s.answeredNanos() - startNanos) / 1_000_000).put("node", s.node())
+                    .put("gid", s.gid()).put("fail_at", s.failAt()).put("status", s.status()).toString());
+        }
+        Files.write(file, lines);
+    }
+
+    List<Submit> submits() {
+        return List.copyOf(submits);
     }
 
     Map<String, Saga> sagas() {

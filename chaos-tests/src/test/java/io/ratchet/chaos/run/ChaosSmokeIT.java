@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The smoke profile of the chaos suite, inside {@code mvn verify}: three real node processes and the bank process,
- * sagas from many clients while the leader is killed again and again, then every invariant must hold; and the
+ * sagas from many clients while the leader is killed again and again, while the network between nodes is cut and
+ * slowed, and while nodes are killed in restart, in snapshot and all at once; every invariant must hold. And the
  * deliberately broken build must be caught. Seeds are printed; {@code -Dchaos.seed=N} replays one.
  */
 class ChaosSmokeIT {
@@ -30,6 +31,27 @@ class ChaosSmokeIT {
 
         assertThat(result.verdicts()).as(result.table()).allMatch(Verdict::held);
         assertThat(result.kills()).as("leader kills").isGreaterThanOrEqualTo(10);
+        assertThat(result.acknowledged()).as("acknowledged sagas").isGreaterThanOrEqualTo(2_000);
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void shouldKeepEveryInvariantWhileTheNetworkIsCutAndSlowed() throws Exception {
+        assertEveryInvariantHeld(new ChaosRun("partition", SEED, List.of())
+                .run(REPO, Files.createTempDirectory("chaos-partition"), 60, 50));
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void shouldKeepEveryInvariantWhileNodesDieInRestartInSnapshotAndAllAtOnce() throws Exception {
+        assertEveryInvariantHeld(new ChaosRun("restart", SEED, List.of())
+                .run(REPO, Files.createTempDirectory("chaos-restart"), 60, 50));
+    }
+
+    private static void assertEveryInvariantHeld(ChaosRun.Result result) {
+        System.out.print(result.table());
+        assertThat(result.verdicts()).as(result.table()).allMatch(Verdict::held);
+        assertThat(result.faults()).as("faults").hasSizeGreaterThanOrEqualTo(6);
         assertThat(result.acknowledged()).as("acknowledged sagas").isGreaterThanOrEqualTo(2_000);
     }
 
