@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-/** Operator features on three node processes: the retry alert webhook and resetCronTime. */
+/** Operator features on three node processes: the retry alert webhook, resetCronTime, journal digests, snapshots. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OperationsIT {
@@ -90,5 +90,58 @@ class OperationsIT {
         assertThat(reset.path("has_remaining").asBoolean()).isFalse();
         assertThat(follower.awaitFinal(gid, Duration.ofSeconds(30)).path("transaction").path("status").asText())
                 .isEqualTo("succeed");
+    }
+
+    @Test
+    void shouldGiveTheSameJournalDigestOnEveryNodeOnceTheyHaveAppliedTheSameEntries() {
+        for (int i = 0; i < 3; i++) {
+            String gid = "digest-" + i + "-" + System.nanoTime();
+            follower.post("/api/dtmsvr/submit", DtmClient.saga(gid,
+                    List.<String[]>of(new String[]{service.url("/" + gid + "/a0"), ""}), List.of("")));
+            follower.awaitFinal(gid, Duration.ofSeconds(30));
+        }
+        long applied = await().atMost(Duration.ofSeconds(30)).until(() -> {
+            List<Long> indexes = cluster.ids().stream()
+                    .map(id -> cluster.status(id).map(s -> s.path("appliedIndex").asLong()).orElse(-1L)).toList();
+            return indexes.stream().distinct().count() == 1 ? indexes.get(0) : -1L;
+        }, index -> index > 0);
+
+        List<JsonNode> digests = cluster.ids().stream().map(id -> new DtmClient(cluster.url(id))
+                .get("/api/ratchet/journal/digest?from=0&to=" + applied).body()).toList();
+
+        assertThat(digests).extracting(d -> d.path("sha256").asText()).hasSize(3).doesNotContain("").containsOnly(
+                digests.get(0).path("sha256").asText());
+        assertThat(digests).allSatisfy(d -> assertThat(d.path("records").asLong()).isPositive());
+        assertThat(digests).extracting(d -> d.path("node").asText()).containsExactlyInAnyOrderElementsOf(cluster.ids());
+    }
+
+    @Test
+    void shouldRefuseADigestRangeThatIsNotOneNamingTheParameter() {
+        DtmClient.Reply reversed = follower.get("/api/ratchet/journal/digest?from=9&to=3");
+        DtmClient.Reply missing = follower.get("/api/ratchet/journal/digest?from=1");
+        DtmClient.Reply negative = follower.get("/api/ratchet/journal/digest?from=-1&to=3");
+
+        assertThat(reversed.status()).isEqualTo(400);
+        assertThat(reversed.body().toString()).contains("from <= to");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.body().toString()).contains("to").contains("missing");
+        assertThat(negative.status()).isEqualTo(400);
+        assertThat(negative.body().toString()).contains("'-1'");
+    }
+
+    @Test
+    void shouldTakeASnapshotOnDemand() {
+        String gid = "snapshot-" + System.nanoTime();
+        follower.post("/api/dtmsvr/submit", DtmClient.saga(gid,
+                List.<String[]>of(new String[]{service.url("/" + gid + "/a0"), ""}), List.of("")));
+        follower.awaitFinal(gid, Duration.ofSeconds(30));
+
+        DtmClient.Reply reply = follower.post("/api/ratchet/snapshot", java.util.Map.of());
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        long index = reply.body().path("snapshotIndex").asLong();
+        assertThat(index).isPositive();
+        String node = reply.body().path("node").asText();
+        assertThat(cluster.status(node).orElseThrow().path("snapshotIndex").asLong()).isGreaterThanOrEqualTo(index);
     }
 }

@@ -1,5 +1,6 @@
 package io.ratchet.log;
 
+import io.ratchet.log.journal.JournalDigest;
 import io.ratchet.log.ratis.RatisMember;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +49,9 @@ public interface ReplicatedLog extends AutoCloseable {
 
     /** Takes a snapshot now (Ratis may then purge its log up to it); completes with the snapshot's index. */
     CompletableFuture<Long> takeSnapshot();
+
+    /** The digest of this member's journal for indexes {@code from}..{@code to}, read off the event loop. */
+    CompletableFuture<JournalDigest> journalDigest(long from, long to);
 
     /** Leaves the group and releases files and ports. Pending submits fail with {@link LogException.Fatal}. */
     @Override

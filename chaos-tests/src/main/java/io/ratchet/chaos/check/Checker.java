@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** Judges a {@link History}: one {@link Verdict} per {@link Invariant}, each with its counter-examples. */
@@ -26,7 +27,7 @@ public final class Checker {
             byGid.computeIfAbsent(e.gid(), g -> new ArrayList<>()).add(e);
         }
         return List.of(noLoss(h), allTerminal(h), compensatedInReverse(h, byGid), noActionAfterAbort(h, byGid),
-                moneyConserved(h, byGid), oneLeaderPerTerm(h));
+                moneyConserved(h, byGid), sameJournals(h), oneLeaderPerTerm(h));
     }
 
     private static Verdict noLoss(History h) {
@@ -112,6 +113,16 @@ public final class Checker {
             }
         });
         return new Verdict(Invariant.MONEY_CONSERVED, expected.size(), wrong);
+    }
+
+    private static Verdict sameJournals(History h) {
+        List<String> wrong = new ArrayList<>();
+        for (History.JournalRange range : h.journals()) {
+            if (range.digests().values().stream().distinct().count() > 1) {
+                wrong.add("indexes " + range.from() + ".." + range.to() + " differ: " + new TreeMap<>(range.digests()));
+            }
+        }
+        return new Verdict(Invariant.SAME_JOURNALS, h.journals().size(), wrong);
     }
 
     private static Verdict oneLeaderPerTerm(History h) {

@@ -14,10 +14,15 @@ import java.util.Set;
  * @param balances     each account's balance after the run
  * @param initialBalances each account's balance before the run
  * @param leadersByTerm the nodes seen saying they led, by term (polled during the run)
+ * @param journals      each node's journal digest per range of Raft indexes, over the ranges every node holds
  */
 public record History(Map<String, Saga> sagas, Map<String, Map<String, String>> nodes,
                       List<Effect> effects, long initialTotal, Map<Integer, Long> initialBalances,
-                      Map<Integer, Long> balances, Map<Long, Set<String>> leadersByTerm) {
+                      Map<Integer, Long> balances, Map<Long, Set<String>> leadersByTerm, List<JournalRange> journals) {
+
+    /** Raft indexes {@code from}..{@code to}: each node's journal digest of them (node → SHA-256). */
+    public record JournalRange(long from, long to, Map<String, String> digests) {
+    }
 
     /**
      * A saga a client submitted: its transfer, one step per account change, in step order. Only an acknowledged

@@ -7,6 +7,7 @@ public enum Invariant {
     COMPENSATED_IN_REVERSE(3, "a failed saga compensated every started step, in reverse order"),
     NO_ACTION_AFTER_ABORT(4, "no action ran after its saga began compensating"),
     MONEY_CONSERVED(5, "the bank's total is unchanged and each balance is its succeeded transfers"),
+    SAME_JOURNALS(6, "the three journals hold the same entries (digest per range of indexes)"),
     ONE_LEADER_PER_TERM(7, "at most one node led in any term");
 
     public final int number;

@@ -93,6 +93,9 @@ public final class ChaosCluster implements AutoCloseable {
 
     public synchronized void start(String id) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), "@" + repo.resolve("node/target/jvm.options")));
+        // C1 only: a restarted node spends its first seconds compiling, and with C2 too, on 2 cores shared by three
+        // nodes, the bank and the clients, it took ~12 s to serve (its main thread got 0.65 s of CPU in 5.7 s).
+        command.add("-XX:TieredStopAtLevel=1");
         command.addAll(nodeJvmArgs);
         command.addAll(List.of("-jar", repo.resolve("node/target/ratchet-node.jar").toString(), "--config",
                 config.toString(), "--node", id));

@@ -39,6 +39,7 @@ public final class ChaosRun {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ACCOUNTS = 50;
     private static final long BALANCE = 1_000_000;
+    private static final long JOURNAL_RANGE = 1_000;
 
     /** Targets of the time from a leader kill to the first commit after it, ms: median and maximum. */
     static final long RECOVERY_MEDIAN_TARGET_MS = 1_000;
@@ -155,7 +156,8 @@ public final class ChaosRun {
             nodes = awaitStatuses(cluster, run, Duration.ofSeconds(60));
             leaders.stop();
             workload.writeHistory(dir.resolve("history.jsonl"), start);
-            History history = history(cluster, workload, nodes, leaders.byTerm());
+            History history = history(cluster, workload, nodes, leaders.byTerm(),
+                    journals(cluster, Duration.ofSeconds(60)));
             RunTimeline timeline = new RunTimeline(workload.submits(), start, faults);
             Result result = new Result(scenario, seed, workload.sagas().size(), workload.acknowledged(),
                     List.copyOf(faults), Checker.check(history), timeline.leaderKillRecoveriesMs(), timeline.svg(), dir);
@@ -228,8 +230,71 @@ public final class ChaosRun {
         return nodes;
     }
 
+    /**
+     * Once every node has applied the same index, each node's journal digest per {@link #JOURNAL_RANGE} indexes from
+     * the lowest index every journal holds. A node that installed a snapshot from the leader never journaled the
+     * entries it covers: in a range wholly below its snapshot where it holds fewer records, it is left out.
+     */
+    private static List<History.JournalRange> journals(ChaosCluster cluster, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        List<JsonNode> statuses;
+        while (true) {
+            statuses = cluster.ids().stream().map(id -> cluster.status(id).orElse(null)).toList();
+            if (sameAppliedIndex(statuses)) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The nodes did not reach the same applied index within " + within
+                        + ": " + statuses);
+            }
+            Thread.sleep(200); // polling for the followers to apply the last entries, with a deadline
+        }
+        long applied = statuses.get(0).path("appliedIndex").asLong();
+        long from = 0;
+        for (String id : cluster.ids()) {
+            from = Math.max(from, digest(cluster, id, 0, 0).path("firstIndex").asLong());
+        }
+        List<History.JournalRange> ranges = new ArrayList<>();
+        for (long lo = from; lo <= applied; lo += JOURNAL_RANGE) {
+            long hi = Math.min(lo + JOURNAL_RANGE - 1, applied);
+            Map<String, JsonNode> digests = new TreeMap<>();
+            for (String id : cluster.ids()) {
+                digests.put(id, digest(cluster, id, lo, hi));
+            }
+            long most = digests.values().stream().mapToLong(d -> d.path("records").asLong()).max().orElse(0);
+            Map<String, String> held = new TreeMap<>();
+            for (int i = 0; i < cluster.ids().size(); i++) {
+                String id = cluster.ids().get(i);
+                JsonNode d = digests.get(id);
+                boolean installedOver = d.path("records").asLong() < most
+                        && statuses.get(i).path("snapshotIndex").asLong() >= hi;
+                if (!installedOver) {
+                    held.put(id, d.path("sha256").asText());
+                }
+            }
+            ranges.add(new History.JournalRange(lo, hi, held));
+        }
+        return ranges;
+    }
+
+    private static boolean sameAppliedIndex(List<JsonNode> statuses) {
+        return statuses.stream().allMatch(s -> s != null
+                && s.path("appliedIndex").asLong() == statuses.get(0).path("appliedIndex").asLong());
+    }
+
+    private static JsonNode digest(ChaosCluster cluster, String id, long from, long to) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(cluster.url(id)
+                + "/api/ratchet/journal/digest?from=" + from + "&to=" + to)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException(id + " answered " + r.statusCode() + " to a journal digest: " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
     private static History history(ChaosCluster cluster, Workload workload, Map<String, Map<String, String>> nodes,
-                                   Map<Long, Set<String>> leaders) throws Exception {
+                                   Map<Long, Set<String>> leaders, List<History.JournalRange> journals)
+            throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 cluster.bankUrl("/state"))).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode state = JSON.readTree(r.body());
@@ -245,6 +310,6 @@ public final class ChaosRun {
         }
         // Effects of other runs' gids cannot occur: the bank is this run's own.
         return new History(new TreeMap<>(workload.sagas()), nodes, effects, ACCOUNTS * BALANCE, initial, balances,
-                leaders);
+                leaders, journals);
     }
 }

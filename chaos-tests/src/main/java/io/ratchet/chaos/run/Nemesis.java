@@ -31,7 +31,7 @@ record Nemesis(List<FaultKind> kinds, int gapMinMs, int gapMaxMs, int minLeaderK
     /** The scenario of that name. */
     static Nemesis of(String scenario) {
         return switch (scenario) {
-            case "leader-kill" -> new Nemesis(List.of(FaultKind.LEADER_KILL), 3_000, 5_000, 10);
+            case "leader-kill" -> new Nemesis(List.of(FaultKind.LEADER_KILL), 1_500, 3_000, 10);
             case "follower-kill" -> new Nemesis(List.of(FaultKind.FOLLOWER_KILL), 3_000, 5_000, 0);
             case "pause" -> new Nemesis(List.of(FaultKind.PAUSE), 4_000, 6_000, 0);
             case "partition" -> new Nemesis(List.of(FaultKind.ISOLATE_LEADER, FaultKind.ISOLATE_FOLLOWER,

@@ -66,7 +66,8 @@ class CheckerTest {
             nodes.put(node, new HashMap<>(statuses));
         }
         return new History(sagas, nodes, effects, 5 * START, initial, balances,
-                Map.of(1L, Set.of("n1"), 2L, Set.of("n2")));
+                Map.of(1L, Set.of("n1"), 2L, Set.of("n2")), List.of(new History.JournalRange(0, 999,
+                        Map.of("n1", "ab", "n2", "ab", "n3", "ab"))));
     }
 
     private static Map<Invariant, Verdict> verdicts(History h) {
@@ -94,7 +95,7 @@ class CheckerTest {
         Transfer first = h.sagas().get(victim).steps().get(0);
         balances.merge(first.account(), first.amount(), Long::sum);
         History broken = new History(h.sagas(), h.nodes(), effects, h.initialTotal(), h.initialBalances(), balances,
-                h.leadersByTerm());
+                h.leadersByTerm(), h.journals());
 
         Map<Invariant, Verdict> v = verdicts(broken);
 
@@ -119,7 +120,7 @@ class CheckerTest {
         nodes.put("n3", n3);
 
         Map<Invariant, Verdict> v = verdicts(new History(h.sagas(), nodes, h.effects(), h.initialTotal(),
-                h.initialBalances(), h.balances(), h.leadersByTerm()));
+                h.initialBalances(), h.balances(), h.leadersByTerm(), h.journals()));
 
         assertThat(v.get(Invariant.NO_ACKNOWLEDGED_LOSS).counterExamples()).containsExactly(gid + " is missing on n2");
         assertThat(v.get(Invariant.ALL_TERMINAL).counterExamples()).containsExactly(other + " is aborting on n3");
@@ -139,10 +140,26 @@ class CheckerTest {
         effects.add(lastOfFailed + 1, new Effect(failed, 2, Op.ACTION));
 
         Map<Invariant, Verdict> v = verdicts(new History(h.sagas(), h.nodes(), effects, h.initialTotal(),
-                h.initialBalances(), h.balances(), h.leadersByTerm()));
+                h.initialBalances(), h.balances(), h.leadersByTerm(), h.journals()));
 
         assertThat(v.get(Invariant.NO_ACTION_AFTER_ABORT).counterExamples()).singleElement().asString()
                 .startsWith(failed + ": action of step 2");
+    }
+
+    @Test
+    void shouldReportTheRangeWhereOneJournalDiffers() {
+        History h = consistent(5);
+        List<History.JournalRange> journals = List.of(
+                new History.JournalRange(0, 999, Map.of("n1", "ab", "n2", "ab", "n3", "ab")),
+                new History.JournalRange(1_000, 1_999, Map.of("n1", "cd", "n2", "ce", "n3", "cd")));
+
+        Map<Invariant, Verdict> v = verdicts(new History(h.sagas(), h.nodes(), h.effects(), h.initialTotal(),
+                h.initialBalances(), h.balances(), h.leadersByTerm(), journals));
+
+        assertThat(v.get(Invariant.SAME_JOURNALS).counterExamples())
+                .containsExactly("indexes 1000..1999 differ: {n1=cd, n2=ce, n3=cd}");
+        assertThat(v.get(Invariant.SAME_JOURNALS).checked()).isEqualTo(2);
+        assertThat(verdicts(h).get(Invariant.SAME_JOURNALS).held()).isTrue();
     }
 
     @Test
@@ -152,7 +169,7 @@ class CheckerTest {
                 4L, Set.of("n2", "n3"));
 
         Map<Invariant, Verdict> v = verdicts(new History(h.sagas(), h.nodes(), h.effects(), h.initialTotal(),
-                h.initialBalances(), h.balances(), leaders));
+                h.initialBalances(), h.balances(), leaders, h.journals()));
 
         assertThat(v.get(Invariant.ONE_LEADER_PER_TERM).counterExamples())
                 .containsExactly("term 4 had leaders [n2, n3]");

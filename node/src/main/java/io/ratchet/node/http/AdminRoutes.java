@@ -2,6 +2,7 @@ package io.ratchet.node.http;
 
 import io.ratchet.api.wire.DtmResult;
 import io.ratchet.log.ReplicatedLog;
+import io.ratchet.log.journal.JournalDigest;
 import io.ratchet.node.config.NodeAddress;
 import io.ratchet.node.config.TlsSettings;
 import io.ratchet.node.metrics.NodeMetrics;
@@ -19,9 +20,9 @@ import java.util.Map;
 
 /**
  * Ratchet's own endpoints: liveness ({@code /api/ping}, as DTM answers it), the node's Raft status and the
- * cluster's as this node sees it, a transaction with its timeline, the metrics (Prometheus text at
- * {@code /api/metrics}, as DTM serves it, and JSON at {@code /api/ratchet/metrics}), and the admin page at
- * {@code /admin/}, whose assets are in the jar under {@code admin/}.
+ * cluster's as this node sees it, a transaction with its timeline, a digest of the journal, a snapshot on demand,
+ * the metrics (Prometheus text at {@code /api/metrics}, as DTM serves it, and JSON at {@code /api/ratchet/metrics}),
+ * and the admin page at {@code /admin/}, whose assets are in the jar under {@code admin/}.
  */
 public final class AdminRoutes implements HttpVerticle.Routes {
 
@@ -56,6 +57,13 @@ public final class AdminRoutes implements HttpVerticle.Routes {
         router.get("/api/ratchet/cluster").respond(ctx -> ClusterView.gather(peers(ctx), nodes, selfId,
                 () -> NodeStatus.of(log.status())));
         router.get("/api/ratchet/transactions/:gid").handler(this::transaction);
+        // What this node's journal holds for a range of Raft indexes, to compare nodes (the chaos suite does).
+        router.get("/api/ratchet/journal/digest").handler(this::journalDigest);
+        // A snapshot now, e.g. before maintenance (Ratis then purges its log up to it).
+        router.post("/api/ratchet/snapshot").handler(ctx -> Future.fromCompletionStage(log.takeSnapshot(),
+                        ctx.vertx().getOrCreateContext())
+                .onSuccess(index -> DtmApi.send(ctx, 200, new Snapshot(selfId, index)))
+                .onFailure(e -> DtmApi.logFailure(ctx, e)));
         router.get("/api/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.prometheusText()));
@@ -74,6 +82,47 @@ public final class AdminRoutes implements HttpVerticle.Routes {
             peers = WebClient.create(ctx.vertx(), options);
         }
         return peers;
+    }
+
+    /** The answer to a snapshot request. */
+    record Snapshot(String node, long snapshotIndex) {
+    }
+
+    /** A node's {@link JournalDigest}. */
+    record Digest(String node, long from, long to, long records, long firstIndex, long lastIndex, String sha256) {
+    }
+
+    private void journalDigest(RoutingContext ctx) {
+        long from;
+        long to;
+        try {
+            from = index(ctx, "from");
+            to = index(ctx, "to");
+            if (from > to) {
+                throw new InvalidRequest("from", "Expected from <= to, but from is " + from + " and to " + to);
+            }
+        } catch (InvalidRequest e) {
+            DtmApi.send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
+            return;
+        }
+        Future.fromCompletionStage(log.journalDigest(from, to), ctx.vertx().getOrCreateContext())
+                .onSuccess(d -> DtmApi.send(ctx, 200, new Digest(selfId, d.from(), d.to(), d.records(), d.firstIndex(),
+                        d.lastIndex(), d.sha256())))
+                .onFailure(e -> DtmApi.logFailure(ctx, e));
+    }
+
+    private static long index(RoutingContext ctx, String name) {
+        String value = ctx.request().getParam(name);
+        try {
+            long index = Long.parseLong(value == null ? "" : value);
+            if (index >= 0) {
+                return index;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new InvalidRequest(name, "Expected " + name + " to be a Raft index (a number >= 0), but it is "
+                + (value == null ? "missing" : "'" + value + "'"));
     }
 
     private void transaction(RoutingContext ctx) {

@@ -430,7 +430,7 @@ public final class DtmApi implements HttpVerticle.Routes {
         }
     }
 
-    private static void logFailure(RoutingContext ctx, Throwable e) {
+    static void logFailure(RoutingContext ctx, Throwable e) {
         if (ctx.response().ended()) {
             return;
         }

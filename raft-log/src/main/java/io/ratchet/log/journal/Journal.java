@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * tail after a bad record was re-appended), so what it yields is exactly the entries committed in order.
  *
  * <p>Appends come from one thread (the state machine's apply thread); {@link #replay} is called before the
- * first append.
+ * first append; {@link #digest} may be called from any thread.
  */
 public interface Journal extends AutoCloseable {
 
@@ -30,6 +30,13 @@ public interface Journal extends AutoCloseable {
      * @param positionHint a position from {@link #lastPosition()} at or before the first wanted record, or -1
      */
     ReplayResult replay(long afterIndex, long positionHint, Consumer<JournalRecord> consumer);
+
+    /**
+     * The digest of the records for indexes {@code from}..{@code to}: for each index, the last intact record written
+     * for it (a tail re-appended after a torn or corrupt record replaces what it orphaned, as replay follows it).
+     * Reads with its own tailer, so it may run on any thread while appends go on.
+     */
+    JournalDigest digest(long from, long to);
 
     /** Forces appended records to the storage device. */
     void sync();

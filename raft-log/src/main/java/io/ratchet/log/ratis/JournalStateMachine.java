@@ -6,6 +6,7 @@ import io.ratchet.log.Role;
 import io.ratchet.log.RoleListener;
 import io.ratchet.log.journal.ChronicleJournal;
 import io.ratchet.log.journal.Journal;
+import io.ratchet.log.journal.JournalDigest;
 import io.ratchet.log.journal.JournalRecord;
 import io.ratchet.log.snapshot.SnapshotManifest;
 import io.ratchet.log.snapshot.SnapshotStore;
@@ -378,6 +379,14 @@ final class JournalStateMachine extends BaseStateMachine {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    JournalDigest journalDigest(long from, long to) {
+        Journal j = journal;
+        if (j == null) {
+            throw new IllegalStateException("The journal is not open yet");
+        }
+        return j.digest(from, to);
     }
 
     /** Reads the journal disk's free space now, raising or clearing a low-space fault (called every so often). */

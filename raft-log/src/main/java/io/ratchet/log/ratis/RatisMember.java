@@ -8,6 +8,7 @@ import io.ratchet.log.ReplicatedLog;
 import io.ratchet.log.Role;
 import io.ratchet.log.RoleListener;
 import io.ratchet.log.TlsFiles;
+import io.ratchet.log.journal.JournalDigest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -307,6 +308,12 @@ public final class RatisMember implements ReplicatedLog {
                 throw new CompletionException(e);
             }
         }, admin).exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, "snapshot")));
+    }
+
+    @Override
+    public CompletableFuture<JournalDigest> journalDigest(long from, long to) {
+        return CompletableFuture.supplyAsync(() -> stateMachine.journalDigest(from, to), admin)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, "journal digest")));
     }
 
     @Override

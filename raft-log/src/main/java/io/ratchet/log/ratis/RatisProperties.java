@@ -43,7 +43,13 @@ final class RatisProperties {
         RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, options.snapshotThresholdEntries());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, options.snapshotsRetained());
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        // Purge only what every member has committed, less one entry. Purging up to the snapshot left a leader that
+        // was killed exactly at the end of a purged segment (segments roll at each new term): Ratis 3.2.2's appender
+        // then needs the entry before the log start for a follower at the log start, finds none, dies with an NPE
+        // and is never restarted, so the follower never catches up (the chaos suite's leader kills found it). The
+        // cost: a member that stays down pins the log of the others until it is back or removed.
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, false);
+        RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, 1);
         // Commit-index metadata entries cost a Raft entry each (~25% more entries, STACK.md §2); a restarted member
         // learns the commit index from the leader instead, and a follower with its next append or heartbeat.
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);

@@ -140,6 +140,65 @@ class ChronicleJournalTest {
         }
     }
 
+    @Test
+    void shouldDigestTheSameRecordsAlikeAndAnyDifferenceApart() {
+        JournalDigest a = digestOf(dir.resolve("a"), 3, 1, 2, 5);
+        JournalDigest b = digestOf(dir.resolve("b"), 3, 1, 2, 5);
+        JournalDigest otherTerm = digestOf(dir.resolve("c"), 4, 1, 2, 5);
+
+        assertThat(a.sha256()).isEqualTo(b.sha256()).isNotEqualTo(otherTerm.sha256());
+        assertThat(a.records()).as("2..5 without the gap at 3 (an entry never journaled)").isEqualTo(3);
+        assertThat(a.firstIndex()).isEqualTo(1);
+        assertThat(a.lastIndex()).isEqualTo(6);
+        try (ChronicleJournal journal = ChronicleJournal.open(dir.resolve("a"))) {
+            JournalDigest empty = journal.digest(10, 20);
+            assertThat(empty.records()).isZero();
+            assertThat(empty.sha256()).isNotEqualTo(a.sha256()).hasSize(64);
+        }
+    }
+
+    /** Journals 1, 2, 4, 5, 6 in term 1, except 4 in {@code termOf4}; digests {@code from}..{@code to}. */
+    private static JournalDigest digestOf(Path dir, long termOf4, long first, long from, long to) {
+        try (ChronicleJournal journal = ChronicleJournal.open(dir)) {
+            journal.replay(-1, -1, r -> { });
+            for (long i = first; i <= 6; i++) {
+                if (i != 3) {
+                    JournalRecord r = record(i);
+                    journal.append(i == 4 ? new JournalRecord(4, termOf4, r.timestampMs(), r.payload()) : r);
+                }
+            }
+            return journal.digest(from, to);
+        }
+    }
+
+    @Test
+    void shouldDigestAReappendedTailLikeAJournalThatNeverBroke() {
+        try (ChronicleJournal journal = ChronicleJournal.open(dir.resolve("broken"))) {
+            journal.replay(-1, -1, r -> { });
+            for (long i = 1; i <= 3; i++) {
+                journal.append(record(i));
+            }
+            byte[] damaged = encoded(4, 3);
+            damaged[damaged.length - 1] ^= 0x5A;
+            journal.appendRaw(damaged);
+            journal.appendRaw(encoded(5, 4));
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(dir.resolve("broken"))) {
+            journal.replay(-1, -1, r -> { });
+            journal.append(record(4));
+            journal.append(record(5));
+        }
+        try (ChronicleJournal broken = ChronicleJournal.open(dir.resolve("broken"));
+             ChronicleJournal clean = ChronicleJournal.open(dir.resolve("clean"))) {
+            clean.replay(-1, -1, r -> { });
+            for (long i = 1; i <= 5; i++) {
+                clean.append(record(i));
+            }
+
+            assertThat(broken.digest(1, 5)).isEqualTo(clean.digest(1, 5));
+        }
+    }
+
     private static JournalRecord record(long index) {
         return new JournalRecord(index, 1, 1000 + index, ("payload-" + index).getBytes(StandardCharsets.UTF_8));
     }
