@@ -161,9 +161,13 @@ final class Workload {
     void writeHistory(Path file, long startNanos) throws IOException {
         List<String> lines = new ArrayList<>();
         for (Submit s : submits) {
-            lines.add(JSON.createObjectNode().put("sent_ms", (s.sentNanos() - startNanos) / 1_000_000)
+            ObjectNode line = JSON.createObjectNode().put("sent_ms", (s.sentNanos() - startNanos) / 1_000_000)
                     .put("answered_ms", (s.answeredNanos() - startNanos) / 1_000_000).put("node", s.node())
-                    .put("gid", s.gid()).put("fail_at", s.failAt()).put("status", s.status()).toString());
+                    .put("gid", s.gid()).put("fail_at", s.failAt()).put("status", s.status());
+            ArrayNode steps = line.putArray("steps");
+            sagas.get(s.gid()).steps().forEach(t -> steps.addObject().put("account", t.account())
+                    .put("amount", t.amount()));
+            lines.add(line.toString());
         }
         Files.write(file, lines);
     }

@@ -62,16 +62,7 @@ class ChronicleJournalTest {
     @Test
     void shouldSkipACorruptRecordAndAcceptTheEntryReappendedAfterIt() {
         // given: 1..3, then a record for 4 whose bytes were damaged
-        try (ChronicleJournal journal = ChronicleJournal.open(dir)) {
-            journal.replay(-1, -1, r -> { });
-            for (long i = 1; i <= 3; i++) {
-                journal.append(record(i));
-            }
-            byte[] damaged = encoded(4, 3);
-            damaged[damaged.length - 1] ^= 0x5A;
-            journal.appendRaw(damaged);
-            journal.appendRaw(encoded(5, 4)); // intact, but chained to the damaged one: an orphan
-        }
+        writeThreeThenADamagedFourAndAnOrphanFive(dir);
 
         // when: the member restarts, finds 1..3, and the log re-feeds 4 and 5
         List<Long> firstReplay = new ArrayList<>();
@@ -173,16 +164,7 @@ class ChronicleJournalTest {
 
     @Test
     void shouldDigestAReappendedTailLikeAJournalThatNeverBroke() {
-        try (ChronicleJournal journal = ChronicleJournal.open(dir.resolve("broken"))) {
-            journal.replay(-1, -1, r -> { });
-            for (long i = 1; i <= 3; i++) {
-                journal.append(record(i));
-            }
-            byte[] damaged = encoded(4, 3);
-            damaged[damaged.length - 1] ^= 0x5A;
-            journal.appendRaw(damaged);
-            journal.appendRaw(encoded(5, 4));
-        }
+        writeThreeThenADamagedFourAndAnOrphanFive(dir.resolve("broken"));
         try (ChronicleJournal journal = ChronicleJournal.open(dir.resolve("broken"))) {
             journal.replay(-1, -1, r -> { });
             journal.append(record(4));
@@ -196,6 +178,19 @@ class ChronicleJournalTest {
             }
 
             assertThat(broken.digest(1, 5)).isEqualTo(clean.digest(1, 5));
+        }
+    }
+
+    private static void writeThreeThenADamagedFourAndAnOrphanFive(Path dir) {
+        try (ChronicleJournal journal = ChronicleJournal.open(dir)) {
+            journal.replay(-1, -1, r -> { });
+            for (long i = 1; i <= 3; i++) {
+                journal.append(record(i));
+            }
+            byte[] damaged = encoded(4, 3);
+            damaged[damaged.length - 1] ^= 0x5A;
+            journal.appendRaw(damaged);
+            journal.appendRaw(encoded(5, 4)); // intact, but chained to the damaged one: an orphan
         }
     }
 
