@@ -52,7 +52,13 @@ public final class Tcc extends TransBuilder<Tcc> {
         return client.abort(bareRequest());
     }
 
-    CompletableFuture<String> run(Function<Tcc, ? extends CompletionStage<?>> body) {
+    /**
+     * Runs {@code body} as this transaction, with the options set on it (a timeout, headers): prepare, then the
+     * body's branch calls, then submit, or abort when the body fails; {@link RatchetClient#tccGlobal} without
+     * options. Completes with the gid; fails with the body's error once the abort is done (an abort that failed too
+     * is attached to it as suppressed).
+     */
+    public CompletableFuture<String> run(Function<Tcc, ? extends CompletionStage<?>> body) {
         return prepare().thenCompose(v -> {
             CompletableFuture<Object> work;
             try {

@@ -21,15 +21,17 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Executors;
 
 /**
- * The bank of the chaos suite, run as its own process: accounts in an H2 file database, and two branch endpoints —
- * {@code /action} adds a step's amount to its account, {@code /compensate} takes it back — each in one local
- * transaction behind the {@link BranchBarrier}, which also records the effect (gid, step, op) in order. A step whose
- * payload says {@code "fail":true}, or that would overdraw, answers FAILURE. Programmable faults, per call and
+ * The bank of the chaos suite, run as its own process: accounts in an H2 file database, and branch endpoints, each
+ * call one local transaction behind the {@link BranchBarrier} that also records the effect (gid, step, op) in order:
+ * for sagas {@code /action} adds a step's amount to its account and {@code /compensate} takes it back; for TCC
+ * {@code /tcc/try}, {@code /tcc/confirm} and {@code /tcc/cancel}. A step whose payload says {@code "fail":true}
+ * (at its action or try), or that would overdraw, answers FAILURE. Programmable faults, per call and
  * seeded: a 500 before doing anything, and the effect committed but the connection dropped without an answer.
  * {@code GET /state} reports balances and effects.
  *
@@ -54,8 +56,12 @@ public final class BankService {
         bank.create(Integer.parseInt(args[1]), Long.parseLong(args[2]));
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
         server.setExecutor(Executors.newFixedThreadPool(16));
-        server.createContext("/action", ex -> bank.branch(ex, 1));
-        server.createContext("/compensate", ex -> bank.branch(ex, -1));
+        server.createContext("/action", ex -> bank.sagaBranch(ex, 1));
+        server.createContext("/compensate", ex -> bank.sagaBranch(ex, -1));
+        for (Phase phase : Phase.values()) {
+            server.createContext("/tcc/" + phase.name().toLowerCase(Locale.ROOT),
+                    ex -> bank.tccBranch(ex, phase));
+        }
         server.createContext("/state", bank::state);
         server.start();
         System.out.println("listening " + server.getAddress().getPort());
@@ -77,8 +83,44 @@ public final class BankService {
         }
     }
 
-    /** One branch call: {@code sign} 1 applies the step, -1 undoes it. */
-    private void branch(HttpExchange ex, int sign) throws IOException {
+    /** A TCC branch's phase. */
+    private enum Phase { TRY, CONFIRM, CANCEL }
+
+    /** What a branch call does in its local transaction, given its step's account and amount (negative: out). */
+    private interface Work {
+        void run(Connection tx, String gid, int step, int account, long amount, boolean fail) throws SQLException;
+    }
+
+    /** A saga branch: {@code sign} 1 applies the step, -1 undoes it. */
+    private void sagaBranch(HttpExchange ex, int sign) throws IOException {
+        serve(ex, (tx, gid, step, account, amount, fail) -> {
+            if (sign > 0 && fail) {
+                throw new BranchFailure("step " + step + " of " + gid + " refused by the test");
+            }
+            change(tx, gid, step, account, amount * sign, sign > 0 ? "ACTION" : "COMPENSATE");
+        });
+    }
+
+    /**
+     * A TCC branch: a debit is taken at try (so that confirming it cannot overdraw) and given back at cancel; a credit
+     * is made at confirm. So a confirmed transfer moved its money and a cancelled one moved none, as a saga's would.
+     */
+    private void tccBranch(HttpExchange ex, Phase phase) throws IOException {
+        serve(ex, (tx, gid, step, account, amount, fail) -> {
+            if (phase == Phase.TRY && fail) {
+                throw new BranchFailure("try " + step + " of " + gid + " refused by the test");
+            }
+            boolean debit = amount < 0;
+            if (phase == Phase.TRY && debit || phase == Phase.CONFIRM && !debit) {
+                change(tx, gid, step, account, amount, "ACTION");
+            } else if (phase == Phase.CANCEL && debit) {
+                change(tx, gid, step, account, -amount, "COMPENSATE");
+            }
+        });
+    }
+
+    /** One branch call behind the barrier, with the injected faults. */
+    private void serve(HttpExchange ex, Work work) throws IOException {
         int fault;
         synchronized (random) {
             fault = random.nextInt(100);
@@ -91,36 +133,11 @@ public final class BankService {
         try {
             Map<String, String> query = BranchBarrier.parseQuery(ex.getRequestURI().getRawQuery());
             JsonNode step = JSON.readTree(ex.getRequestBody().readAllBytes());
-            int account = step.path("account").asInt();
-            long amount = step.path("amount").asLong() * sign;
-            boolean fail = sign > 0 && step.path("fail").asBoolean(false);
             String gid = query.get("gid");
             int stepIndex = Integer.parseInt(query.get("branch_id")) - 1;
             try (Connection c = connection()) {
-                BranchBarrier.fromQuery(query).call(c, tx -> {
-                    if (fail) {
-                        throw new BranchFailure("step " + stepIndex + " of " + gid + " refused by the test");
-                    }
-                    // An action may not overdraw; a compensation always restores what its action did.
-                    try (PreparedStatement p = tx.prepareStatement("update account set balance = balance + ?"
-                            + " where id = ?" + (sign > 0 ? " and balance + ? >= 0" : ""))) {
-                        p.setLong(1, amount);
-                        p.setInt(2, account);
-                        if (sign > 0) {
-                            p.setLong(3, amount);
-                        }
-                        if (p.executeUpdate() == 0) {
-                            throw new BranchFailure("account " + account + " cannot take " + amount);
-                        }
-                    }
-                    try (PreparedStatement p = tx.prepareStatement(
-                            "insert into effect (gid, step, op) values (?, ?, ?)")) {
-                        p.setString(1, gid);
-                        p.setInt(2, stepIndex);
-                        p.setString(3, sign > 0 ? "ACTION" : "COMPENSATE");
-                        p.executeUpdate();
-                    }
-                });
+                BranchBarrier.fromQuery(query).call(c, tx -> work.run(tx, gid, stepIndex, step.path("account").asInt(),
+                        step.path("amount").asLong(), step.path("fail").asBoolean(false)));
             }
             answer = BranchAnswer.success();
         } catch (Exception e) {
@@ -131,6 +148,32 @@ public final class BankService {
             return;
         }
         reply(ex, answer);
+    }
+
+    /**
+     * Adds {@code amount} to the account and records the effect. An action may not overdraw; a compensation always
+     * restores what its action did, even if other transfers have spent the money since.
+     */
+    private static void change(Connection tx, String gid, int step, int account, long amount, String op)
+            throws SQLException {
+        boolean action = op.equals("ACTION");
+        try (PreparedStatement p = tx.prepareStatement("update account set balance = balance + ?"
+                + " where id = ?" + (action ? " and balance + ? >= 0" : ""))) {
+            p.setLong(1, amount);
+            p.setInt(2, account);
+            if (action) {
+                p.setLong(3, amount);
+            }
+            if (p.executeUpdate() == 0) {
+                throw new BranchFailure("account " + account + " cannot take " + amount);
+            }
+        }
+        try (PreparedStatement p = tx.prepareStatement("insert into effect (gid, step, op) values (?, ?, ?)")) {
+            p.setString(1, gid);
+            p.setInt(2, step);
+            p.setString(3, op);
+            p.executeUpdate();
+        }
     }
 
     private void state(HttpExchange ex) throws IOException {

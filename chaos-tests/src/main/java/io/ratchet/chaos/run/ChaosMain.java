@@ -83,7 +83,7 @@ public final class ChaosMain {
                     "counter_examples", v.counterExamples())).toList());
             json.add(entry);
             html.append("<h2>").append(escape(r.scenario())).append(", seed ").append(r.seed()).append("</h2><p>")
-                    .append(r.submitted()).append(" sagas submitted, ").append(r.acknowledged())
+                    .append(r.submitted()).append(" transactions submitted, ").append(r.acknowledged())
                     .append(" acknowledged</p>").append(r.chartSvg()).append("<p>").append(escape(r.recovery()))
                     .append("</p><table><tr><th>invariant</th><th>verdict</th>")
                     .append("<th>counter-examples</th></tr>");

@@ -13,7 +13,8 @@ class RunTimelineTest {
     private static final long START = 1_000_000_000L;
 
     private static Submit submit(long sentMs, long answeredMs, int status) {
-        return new Submit(START + sentMs * 1_000_000, START + answeredMs * 1_000_000, "n1", "g" + sentMs, -1, status);
+        return new Submit(START + sentMs * 1_000_000, START + answeredMs * 1_000_000, "n1", "g" + sentMs,
+                Workload.Kind.SAGA, -1, status, status / 100 == 2);
     }
 
     @Test
