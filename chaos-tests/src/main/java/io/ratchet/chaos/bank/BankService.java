@@ -30,10 +30,11 @@ import java.util.concurrent.Executors;
  * The bank of the chaos suite, run as its own process: accounts in an H2 file database, and branch endpoints, each
  * call one local transaction behind the {@link BranchBarrier} that also records the effect (gid, step, op) in order:
  * for sagas {@code /action} adds a step's amount to its account and {@code /compensate} takes it back; for TCC
- * {@code /tcc/try}, {@code /tcc/confirm} and {@code /tcc/cancel}. A step whose payload says {@code "fail":true}
- * (at its action or try), or that would overdraw, answers FAILURE. Programmable faults, per call and
- * seeded: a 500 before doing anything, and the effect committed but the connection dropped without an answer.
- * {@code GET /state} reports balances and effects.
+ * {@code /tcc/try}, {@code /tcc/confirm} and {@code /tcc/cancel}; for two-phase messages {@code /msg/local} (the
+ * client's local transaction), {@code /msg/action} and the back-check {@code /msg/query}. A step whose payload says
+ * {@code "fail":true} (at its action, try or local transaction), or that would overdraw, answers FAILURE.
+ * Programmable faults, per call and seeded: a 500 before doing anything, and the effect committed but the connection
+ * dropped without an answer. {@code GET /state} reports balances and effects.
  *
  * <p>Run: {@code BankService <dir> <accounts> <initialBalance> <faultPercent> <seed>}; prints {@code listening <port>}.
  */
@@ -58,6 +59,9 @@ public final class BankService {
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.createContext("/action", ex -> bank.sagaBranch(ex, 1));
         server.createContext("/compensate", ex -> bank.sagaBranch(ex, -1));
+        server.createContext("/msg/local", bank::msgLocal);
+        server.createContext("/msg/action", bank::msgAction);
+        server.createContext("/msg/query", bank::msgQuery);
         for (Phase phase : Phase.values()) {
             server.createContext("/tcc/" + phase.name().toLowerCase(Locale.ROOT),
                     ex -> bank.tccBranch(ex, phase));
@@ -86,14 +90,18 @@ public final class BankService {
     /** A TCC branch's phase. */
     private enum Phase { TRY, CONFIRM, CANCEL }
 
-    /** What a branch call does in its local transaction, given its step's account and amount (negative: out). */
+    /**
+     * What a branch call does in its local transaction, given its branch number ({@code branch_id}) and its step's
+     * account and amount (negative: out).
+     */
     private interface Work {
-        void run(Connection tx, String gid, int step, int account, long amount, boolean fail) throws SQLException;
+        void run(Connection tx, String gid, int branch, int account, long amount, boolean fail) throws SQLException;
     }
 
     /** A saga branch: {@code sign} 1 applies the step, -1 undoes it. */
     private void sagaBranch(HttpExchange ex, int sign) throws IOException {
-        serve(ex, (tx, gid, step, account, amount, fail) -> {
+        serve(ex, (tx, gid, branch, account, amount, fail) -> {
+            int step = branch - 1;
             if (sign > 0 && fail) {
                 throw new BranchFailure("step " + step + " of " + gid + " refused by the test");
             }
@@ -106,7 +114,8 @@ public final class BankService {
      * is made at confirm. So a confirmed transfer moved its money and a cancelled one moved none, as a saga's would.
      */
     private void tccBranch(HttpExchange ex, Phase phase) throws IOException {
-        serve(ex, (tx, gid, step, account, amount, fail) -> {
+        serve(ex, (tx, gid, branch, account, amount, fail) -> {
+            int step = branch - 1;
             if (phase == Phase.TRY && fail) {
                 throw new BranchFailure("try " + step + " of " + gid + " refused by the test");
             }
@@ -117,6 +126,35 @@ public final class BankService {
                 change(tx, gid, step, account, -amount, "COMPENSATE");
             }
         });
+    }
+
+    /**
+     * A two-phase message's local transaction ({@code /msg/local}, the client's own, barrier branch 00 op msg): the
+     * debit, step 0. Its steps ({@code /msg/action}, branches 01...) are the credits, step = branch.
+     */
+    private void msgLocal(HttpExchange ex) throws IOException {
+        serve(ex, (tx, gid, branch, account, amount, fail) -> {
+            if (fail) {
+                throw new BranchFailure("local transaction of " + gid + " refused by the test");
+            }
+            change(tx, gid, 0, account, amount, "ACTION");
+        });
+    }
+
+    private void msgAction(HttpExchange ex) throws IOException {
+        serve(ex, (tx, gid, branch, account, amount, fail) -> change(tx, gid, branch, account, amount, "ACTION"));
+    }
+
+    /** The coordinator's back-check of a message left prepared: did its local transaction commit? */
+    private void msgQuery(HttpExchange ex) throws IOException {
+        BranchAnswer answer;
+        try (Connection c = connection()) {
+            answer = BranchBarrier.fromQuery(BranchBarrier.parseQuery(ex.getRequestURI().getRawQuery()))
+                    .queryPrepared(c);
+        } catch (Exception e) {
+            answer = BranchAnswer.of(e);
+        }
+        reply(ex, answer);
     }
 
     /** One branch call behind the barrier, with the injected faults. */
@@ -134,9 +172,9 @@ public final class BankService {
             Map<String, String> query = BranchBarrier.parseQuery(ex.getRequestURI().getRawQuery());
             JsonNode step = JSON.readTree(ex.getRequestBody().readAllBytes());
             String gid = query.get("gid");
-            int stepIndex = Integer.parseInt(query.get("branch_id")) - 1;
+            int branch = Integer.parseInt(query.get("branch_id"));
             try (Connection c = connection()) {
-                BranchBarrier.fromQuery(query).call(c, tx -> work.run(tx, gid, stepIndex, step.path("account").asInt(),
+                BranchBarrier.fromQuery(query).call(c, tx -> work.run(tx, gid, branch, step.path("account").asInt(),
                         step.path("amount").asLong(), step.path("fail").asBoolean(false)));
             }
             answer = BranchAnswer.success();

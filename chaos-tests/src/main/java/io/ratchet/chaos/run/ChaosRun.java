@@ -77,7 +77,7 @@ public final class ChaosRun {
         /** The verdict table, one line per invariant, with the first counter-examples of those that failed. */
         public String table() {
             StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
-                    "chaos %s, seed %d: %d transactions (sagas, TCC) submitted, %d acknowledged, %d faults"
+                    "chaos %s, seed %d: %d transactions (saga, TCC, msg) submitted, %d acknowledged, %d faults"
                             + " (%d leader kills)%n",
                     scenario, seed, submitted, acknowledged, faults.size(), kills()));
             for (Verdict v : verdicts) {
@@ -104,7 +104,7 @@ public final class ChaosRun {
         this.nodeJvmArgs = List.copyOf(nodeJvmArgs);
     }
 
-    /** Runs the scenario for {@code seconds} with the workload at {@code perSecond} sagas, at most 1,024 at once. */
+    /** Runs the scenario for {@code seconds}, the workload at {@code perSecond} transactions, at most 1,024 at once. */
     public Result run(Path repo, Path dir, int seconds, int perSecond) throws Exception {
         Random random = new Random(seed);
         try (ChaosCluster cluster = new ChaosCluster(repo, dir, nodeJvmArgs, "ratchet.log.transactions = warn")) {
@@ -151,7 +151,7 @@ public final class ChaosRun {
                 } catch (IOException e) {
                     // a restarted node may not serve yet
                 }
-                Thread.sleep(500); // polling the cluster for the sagas to end, within the 30 s of the invariant
+                Thread.sleep(500); // polling the cluster for the transactions to end, within the 30 s of the invariant
             }
             // Whatever the 30 s brought, judge what every node holds now (each must answer by then).
             nodes = awaitStatuses(cluster, run, Duration.ofSeconds(60));
@@ -161,7 +161,8 @@ public final class ChaosRun {
                     journals(cluster, Duration.ofSeconds(60)));
             RunTimeline timeline = new RunTimeline(workload.submits(), start, faults);
             Result result = new Result(scenario, seed, workload.sagas().size(), workload.acknowledged(),
-                    List.copyOf(faults), Checker.check(history), timeline.leaderKillRecoveriesMs(), timeline.svg(), dir);
+                    List.copyOf(faults), Checker.check(history), timeline.leaderKillRecoveriesMs(), timeline.svg(),
+                    dir);
             Files.writeString(dir.resolve("verdict.txt"), result.table());
             return result;
         }

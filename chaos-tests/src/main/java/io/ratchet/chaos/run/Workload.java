@@ -3,8 +3,11 @@ package io.ratchet.chaos.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ratchet.api.barrier.BranchBarrier;
+import io.ratchet.api.client.Msg;
 import io.ratchet.api.client.RatchetClient;
 import io.ratchet.api.client.RatchetException;
+import io.ratchet.api.client.Tcc;
 import io.ratchet.chaos.check.History.Saga;
 import io.ratchet.chaos.check.History.Transfer;
 import java.io.IOException;
@@ -32,16 +35,23 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * Clients running transfers against random nodes, seeded: seven in ten are two- or three-step sagas, three in ten
- * two-branch TCC transactions (debit, credit); about one in five is set to fail at a random step (its action or its
- * try). At most {@code concurrency} at once and {@code perSecond} a second, a load the bank serves with room to
- * spare, so that what the checker sees is the faults' doing and not a backlog's. Every transaction is recorded,
- * acknowledged or not (503, timeout: it may or may not exist).
+ * Clients running transfers against random nodes, seeded: six in ten are two- or three-step sagas, two in ten
+ * two-branch TCC transactions (debit, credit), two in ten two-phase messages (the debit as the client's local
+ * transaction, the credit as the message's step); about one in five is set to fail at a random step (a saga's
+ * action, a TCC's try, a message's local transaction). At most {@code concurrency} at once and {@code perSecond} a
+ * second, a load the bank serves with room to spare, so that what the checker sees is the faults' doing and not a
+ * backlog's. Every transaction is recorded, acknowledged or not (503, timeout: it may or may not exist).
  */
 final class Workload {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /**
+     * The coordinator's first retry of a branch after 1 s (doubling after), and 5 s for a branch call, for every kind:
+     * with DTM's default of 10 s, a TCC confirm that met an injected 500 twice was still open 30 s after the faults.
+     */
+    private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final Duration BRANCH_TIMEOUT = Duration.ofSeconds(5);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final List<String> nodes;
@@ -55,13 +65,14 @@ final class Workload {
     private final Queue<Submit> submits = new ConcurrentLinkedQueue<>();
 
     /** What a client ran. */
-    enum Kind { SAGA, TCC }
+    enum Kind { SAGA, TCC, MSG }
 
     /**
      * One transaction a client ran: when it was sent and answered (nanoTime), to which node first, what, and the
-     * answer: for a saga the submit's HTTP status; for TCC 200 submitted, 409 aborted after a try failed; -1 none.
+     * answer: for a saga the submit's HTTP status; for TCC and msg 200 submitted, 409 aborted after a try or the
+     * local transaction failed; -1 none.
      *
-     * @param acknowledged whether the cluster committed the client's decision: a 2xx submit, or a TCC's abort
+     * @param acknowledged whether the cluster committed the client's decision: a 2xx submit, or an abort
      */
     record Submit(long sentNanos, long answeredNanos, String node, String gid, Kind kind, int failAt, int status,
                   boolean acknowledged) {
@@ -107,9 +118,11 @@ final class Workload {
             int node;
             Kind kind;
             synchronized (random) {
-                kind = random.nextInt(10) < 3 ? Kind.TCC : Kind.SAGA;
-                stepCount = kind == Kind.TCC ? 2 : 2 + random.nextInt(2);
-                failAt = random.nextInt(5) == 0 ? random.nextInt(stepCount) : -1;
+                int dice = random.nextInt(10);
+                kind = dice < 2 ? Kind.TCC : dice < 4 ? Kind.MSG : Kind.SAGA;
+                stepCount = kind == Kind.SAGA ? 2 + random.nextInt(2) : 2;
+                // A message's steps must not fail (they are retried until they succeed): only its local transaction.
+                failAt = random.nextInt(5) == 0 ? (kind == Kind.MSG ? 0 : random.nextInt(stepCount)) : -1;
                 int from = 1 + random.nextInt(accounts);
                 long amount = 1 + random.nextInt(50);
                 steps.add(new Transfer(from, -amount));
@@ -124,14 +137,17 @@ final class Workload {
             sagas.put(gid, new Saga(gid, steps, false));
             long sent = System.nanoTime();
             String firstNode = nodes.get(node);
-            CompletableFuture<Integer> answer = kind == Kind.TCC ? tcc(clients.get(node), gid, steps, failAt)
-                    : submit(body(gid, steps, failAt), node, 0, sent);
+            CompletableFuture<Integer> answer = switch (kind) {
+                case TCC -> tcc(clients.get(node), gid, steps, failAt);
+                case MSG -> msg(clients.get(node), gid, steps, failAt);
+                case SAGA -> submit(body(gid, steps, failAt), node, 0, sent);
+            };
             pending.add(answer.handle((status, e) -> {
                 slots.release();
                 answered.incrementAndGet();
                 int code = e == null ? status : -1;
                 Submit submit = new Submit(sent, System.nanoTime(), firstNode, gid, kind, failAt, code,
-                        code / 100 == 2 || kind == Kind.TCC && code == 409);
+                        code / 100 == 2 || kind != Kind.SAGA && code == 409);
                 submits.add(submit);
                 if (submit.acknowledged()) {
                     sagas.put(gid, new Saga(gid, steps, true));
@@ -174,7 +190,9 @@ final class Workload {
      */
     private CompletableFuture<Integer> tcc(RatchetClient client, String gid, List<Transfer> steps, int failAt) {
         // A TCC whose client lost the cluster before its decision is aborted by the coordinator 20 s after it began.
-        return client.tcc(gid).timeoutToFail(Duration.ofSeconds(20)).run(t -> {
+        Tcc tcc = client.tcc(gid).timeoutToFail(Duration.ofSeconds(20)).retryInterval(RETRY)
+                .requestTimeout(BRANCH_TIMEOUT);
+        return tcc.run(t -> {
             CompletableFuture<String> tries = CompletableFuture.completedFuture("");
             for (int s = 0; s < steps.size(); s++) {
                 Map<String, Object> payload = Map.of("account", steps.get(s).account(), "amount",
@@ -192,9 +210,33 @@ final class Workload {
         });
     }
 
+    /**
+     * A two-phase message: prepare it with its credit steps and the bank's back-check URL, run the debit as the
+     * client's local transaction in the bank (behind the msg barrier), then submit; a local transaction that fails
+     * makes it abort, and one whose answer is lost leaves it prepared for the coordinator's back-check.
+     */
+    private CompletableFuture<Integer> msg(RatchetClient client, String gid, List<Transfer> steps, int failAt) {
+        Msg msg = client.msg(gid).timeoutToFail(Duration.ofSeconds(10)).retryInterval(RETRY)
+                .requestTimeout(BRANCH_TIMEOUT);
+        for (Transfer t : steps.subList(1, steps.size())) {
+            msg.add(bank + "/msg/action", Map.of("account", t.account(), "amount", t.amount()));
+        }
+        String local = JSON.createObjectNode().put("account", steps.get(0).account())
+                .put("amount", steps.get(0).amount()).put("fail", failAt == 0).toString();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(bank + "/msg/local?gid=" + gid
+                        + "&trans_type=msg&branch_id=" + BranchBarrier.MSG_BRANCH_ID + "&op=" + BranchBarrier.MSG_OP))
+                .timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.ofString(local)).build();
+        return msg.prepare(bank + "/msg/query")
+                .thenCompose(v -> http.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
+                .thenCompose(r -> r.statusCode() == 200 ? msg.submit().thenApply(v -> 200)
+                        : r.statusCode() == 409 ? msg.abort().thenApply(v -> 409)
+                        : CompletableFuture.completedFuture(-1))
+                .exceptionally(e -> -1);
+    }
+
     private String body(String gid, List<Transfer> steps, int failAt) {
-        ObjectNode o = JSON.createObjectNode().put("gid", gid).put("trans_type", "saga").put("retry_interval", 1)
-                .put("request_timeout", 5);
+        ObjectNode o = JSON.createObjectNode().put("gid", gid).put("trans_type", "saga")
+                .put("retry_interval", RETRY.toSeconds()).put("request_timeout", BRANCH_TIMEOUT.toSeconds());
         ArrayNode stepList = o.putArray("steps");
         ArrayNode payloads = o.putArray("payloads");
         for (int s = 0; s < steps.size(); s++) {
