@@ -33,14 +33,16 @@ import java.util.concurrent.Executors;
  * {@code /tcc/try}, {@code /tcc/confirm} and {@code /tcc/cancel}; for two-phase messages {@code /msg/local} (the
  * client's local transaction), {@code /msg/action} and the back-check {@code /msg/query}. A step whose payload says
  * {@code "fail":true} (at its action, try or local transaction), or that would overdraw, answers FAILURE.
- * Programmable faults, per call and seeded: a 500 before doing anything, and the effect committed but the connection
- * dropped without an answer. {@code GET /state} reports balances and effects.
+ * Programmable faults, per call and seeded, each on {@code faultPercent} of calls: a 500 before doing anything; the
+ * effect committed but the connection dropped without an answer; the work done only after 6 s, past the callers'
+ * 5 s request timeout. {@code GET /state} reports balances and effects.
  *
  * <p>Run: {@code BankService <dir> <accounts> <initialBalance> <faultPercent> <seed>}; prints {@code listening <port>}.
  */
 public final class BankService {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SLOW_ANSWER_MS = 6_000;
     private final String url;
     private final int faultPercent;
     private final Random random;
@@ -56,7 +58,8 @@ public final class BankService {
         BankService bank = new BankService(Path.of(args[0]), Integer.parseInt(args[3]), Long.parseLong(args[4]));
         bank.create(Integer.parseInt(args[1]), Long.parseLong(args[2]));
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
-        server.setExecutor(Executors.newFixedThreadPool(16));
+        // Enough threads that the slow answers (a few a second, 6 s each) never hold up the others.
+        server.setExecutor(Executors.newFixedThreadPool(64));
         server.createContext("/action", ex -> bank.sagaBranch(ex, 1));
         server.createContext("/compensate", ex -> bank.sagaBranch(ex, -1));
         server.createContext("/msg/local", bank::msgLocal);
@@ -166,6 +169,15 @@ public final class BankService {
         if (fault < faultPercent) {
             reply(ex, BranchAnswer.error("injected 500"));
             return;
+        }
+        if (fault >= 2 * faultPercent && fault < 3 * faultPercent) {
+            // Slower than the 5 s request timeout: the caller has given up (and retried, or cancelled) by the time
+            // this call does its work, which the barrier must then make harmless.
+            try {
+                Thread.sleep(SLOW_ANSWER_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         BranchAnswer answer;
         try {
