@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * {@code bin/chaos}: runs the scenarios one after another for {@code --duration} each (by default {@code mixed}:
- * every kind of fault, one every 10 ± 3 s), prints each verdict table, and writes {@code target/chaos/report.json}
+ * every kind of fault, 10 ± 3 s apart), prints each verdict table, and writes {@code target/chaos/report.json}
  * and {@code report.html}. Exit code 0 when every invariant held, 1 when one did not, 2 for a usage error.
  */
 public final class ChaosMain {
