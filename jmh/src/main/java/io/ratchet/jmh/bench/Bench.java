@@ -60,13 +60,15 @@ public final class Bench {
             System.out.println(report.table());
             report.write(out);
             System.out.println("report: " + out.resolve("bench.txt") + ", " + out.resolve("bench.json") + ", "
-                    + out.resolve("bench.svg"));
+                    + out.resolve("bench.svg") + (options.profile() ? ", the nodes' JFR recordings "
+                    + out.resolve("n*-round*.jfr") + " (jfr print, or JDK Mission Control)" : ""));
         }
         System.exit(0);
     }
 
     private Report run(Path work) throws Exception {
         Report report = new Report(options);
+        List<Path> recordings = new java.util.ArrayList<>();
         try (Load load = new Load(options.concurrency())) {
             if (options.warmupS() > 0) {
                 sagaPhase(load, "warm-up", options.warmupS(), 0);
@@ -85,7 +87,13 @@ public final class Bench {
                 }
                 at = elapsedS();
                 Map<String, Long> cpuBefore = processes.cpuMillis();
+                if (options.profile()) {
+                    recordings.addAll(processes.startRecording(work, "round" + round));
+                }
                 Report.SagaPhase saturated = sagaPhase(load, "ratchet saturation", options.durationS(), 0);
+                if (options.profile()) {
+                    processes.stopRecording();
+                }
                 report.saturation.add(saturated);
                 report.addCpu(cpuBefore, processes.cpuMillis(), saturated.sagasFinished()
                         + saturated.lostAfterDrain());
@@ -95,6 +103,10 @@ public final class Bench {
             long at = elapsedS();
             report.fixedRate = sagaPhase(load, "ratchet fixed rate", options.durationS(), report.offeredRate);
             report.placed.add(new Report.Placed(at, report.fixedRate.submits()));
+        }
+        if (options.profile()) {
+            report.profile = Profile.read(recordings);
+            report.recordings.addAll(recordings);
         }
         return report;
     }

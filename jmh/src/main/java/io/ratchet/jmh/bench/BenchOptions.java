@@ -11,12 +11,13 @@ package io.ratchet.jmh.bench;
  * @param payloadBytes bytes of each step's payload
  * @param waitResult   submit with wait_result (the answer waits for the saga's end)
  * @param rounds       how many times the ceilings and the saturation phase alternate
+ * @param profile      record JFR on the nodes during the saturation phases and summarise where their CPU went
  */
 record BenchOptions(int durationS, int warmupS, double rate, int concurrency, int branches, int payloadBytes,
-                    boolean waitResult, int rounds) {
+                    boolean waitResult, int rounds, boolean profile) {
 
     static final String USAGE = "bin/bench [--duration 60] [--warmup 30] [--rate 0] [--concurrency 64] [--branches 2]"
-            + " [--payload-bytes 64] [--wait-result] [--rounds 2]";
+            + " [--payload-bytes 64] [--wait-result] [--rounds 2] [--profile]";
 
     static BenchOptions parse(String... args) {
         int duration = 60;
@@ -27,10 +28,15 @@ record BenchOptions(int durationS, int warmupS, double rate, int concurrency, in
         int payload = 64;
         boolean waitResult = false;
         int rounds = 2;
+        boolean profile = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--wait-result")) {
                 waitResult = true;
+                continue;
+            }
+            if (a.equals("--profile")) {
+                profile = true;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -57,7 +63,7 @@ record BenchOptions(int durationS, int warmupS, double rate, int concurrency, in
             throw new IllegalArgumentException("Expected duration ≥ 1, warmup ≥ 0, rate ≥ 0, concurrency ≥ 1,"
                     + " branches in 1..99, payload-bytes ≥ 0, rounds ≥ 1; usage: " + USAGE);
         }
-        return new BenchOptions(duration, warmup, rate, concurrency, branches, payload, waitResult, rounds);
+        return new BenchOptions(duration, warmup, rate, concurrency, branches, payload, waitResult, rounds, profile);
     }
 
     /** Seconds of each ceiling phase in a round: a third of a Ratchet phase, at least 5. */

@@ -105,6 +105,36 @@ final class Processes implements AutoCloseable {
         return cpu;
     }
 
+    /** Starts a JFR recording on each node ({@code jcmd JFR.start}, the "profile" settings) into {@code dir/<id>-<tag>.jfr}. */
+    List<Path> startRecording(Path dir, String tag) throws IOException, InterruptedException {
+        List<Path> files = new ArrayList<>();
+        List<String> ids = new ArrayList<>(httpPorts.keySet());
+        for (int i = 0; i < ids.size(); i++) {
+            Path file = dir.resolve(ids.get(i) + "-" + tag + ".jfr");
+            jcmd(started.get(i), "JFR.start", "name=bench", "settings=profile", "filename=" + file);
+            files.add(file);
+        }
+        return files;
+    }
+
+    /** Stops the recordings {@link #startRecording} began, which writes their files. */
+    void stopRecording() throws IOException, InterruptedException {
+        for (int i = 0; i < httpPorts.size(); i++) {
+            jcmd(started.get(i), "JFR.stop", "name=bench");
+        }
+    }
+
+    private static void jcmd(Process target, String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(target.pid())));
+        line.addAll(List.of(command));
+        Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0 || out.contains("Could not") || out.contains("Exception")) {
+            throw new IOException(String.join(" ", line) + " failed: " + out.strip());
+        }
+    }
+
     List<String> nodeUrls() {
         return httpPorts.values().stream().map(p -> "http://127.0.0.1:" + p).toList();
     }

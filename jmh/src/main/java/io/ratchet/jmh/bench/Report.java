@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,9 @@ final class Report {
     /** CPU ms by process over the saturation phases (and their drain), and the sagas they finished. */
     final Map<String, Long> cpuMillis = new LinkedHashMap<>();
     long cpuSagas;
+    /** With --profile: the nodes' JFR samples at saturation, and the recordings they came from. */
+    Profile profile;
+    final List<Path> recordings = new ArrayList<>();
 
     Report(BenchOptions options) {
         this.options = options;
@@ -116,6 +120,9 @@ final class Report {
             }
             t.append(String.format(Locale.ROOT, " total %.2f%n", total / (double) cpuSagas));
         }
+        if (profile != null) {
+            t.append(profile.text());
+        }
         t.append(String.format(Locale.ROOT, "%ntargets: sagas/s >= %.0f (floor %.0f): %s; submit p99 <= %.0f ms at half"
                         + " saturation: %s; >= %.0f%% of the HTTP ceiling: %s%n", TARGET_SAGAS, FLOOR_SAGAS,
                 sagas >= TARGET_SAGAS ? "held" : sagas >= FLOOR_SAGAS ? "floor held" : "MISSED", TARGET_P99_MS,
@@ -162,11 +169,17 @@ final class Report {
             json.put("fixed_rate_submit_ms", percentiles(fixedRate.submits().latencyMicros()));
             json.put("fixed_rate_end_to_end_ms", percentiles(fixedRate.endToEndMicros()));
         }
+        if (profile != null) {
+            json.put("profile", profile);
+        }
         json.put("timeline", placed.stream().map(p -> Map.of("phase", p.result().name(), "start_s", p.startSecond(),
                 "seconds", p.result().timeline())).toList());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("bench.json").toFile(), json);
         Files.writeString(dir.resolve("bench.txt"), table());
         Files.writeString(dir.resolve("bench.svg"), Chart.svg(placed));
+        for (Path recording : recordings) {
+            Files.copy(recording, dir.resolve(recording.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static Map<String, Double> percentiles(Histogram h) {
