@@ -8,7 +8,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,10 +159,13 @@ public final class RaftLogLoad {
         }
 
         @Override
-        public synchronized void writeSnapshot(OutputStream out) throws IOException {
-            DataOutputStream data = new DataOutputStream(out);
-            data.writeLong(count);
-            data.flush();
+        public synchronized Image captureSnapshot() {
+            long atCount = count;
+            return out -> {
+                DataOutputStream data = new DataOutputStream(out);
+                data.writeLong(atCount);
+                data.flush();
+            };
         }
 
         @Override

@@ -14,7 +14,6 @@ import io.ratchet.node.model.TransactionStore;
 import io.ratchet.node.model.Transitions;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -80,11 +79,14 @@ final class NodeApplier implements LogApplier {
     }
 
     @Override
-    public void writeSnapshot(OutputStream out) throws IOException {
-        long started = System.nanoTime();
-        out.write(IMAGE_VERSION);
-        store.writeTo(out);
-        metrics.snapshotWritten(System.nanoTime() - started);
+    public Image captureSnapshot() {
+        TransactionStore.Image image = store.image();
+        return out -> {
+            long started = System.nanoTime();
+            out.write(IMAGE_VERSION);
+            image.writeTo(out);
+            metrics.snapshotWritten(System.nanoTime() - started);
+        };
     }
 
     @Override

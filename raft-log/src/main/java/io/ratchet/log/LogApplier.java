@@ -10,9 +10,12 @@ import java.io.OutputStream;
  *
  * <p><b>Contract:</b>
  * <ul>
- *   <li>{@link #apply}, {@link #writeSnapshot} and {@link #restore} are called on one thread at a time, never
+ *   <li>{@link #apply}, {@link #captureSnapshot} and {@link #restore} are called on one thread at a time, never
  *       concurrently with each other, and {@code apply} sees entries in log order exactly once per member
  *       lifetime (after {@code restore}, it continues with the entries after the restored image);</li>
+ *   <li>the {@link Image} that {@code captureSnapshot} returns is written later on another thread, while
+ *       {@code apply} goes on: it must hold the state as it was at capture (immutable values, or copies), so the
+ *       capture is cheap and the writing is not;</li>
  *   <li>{@code apply} is deterministic: it reads no clock (use {@link LogEntry#timestampMs()}), no random, no
  *       network and no disk, so every member and every replay computes the same state and the same reply;</li>
  *   <li>{@code apply} never throws for application errors (an unknown entity, a refused state change): it
@@ -33,9 +36,18 @@ public interface LogApplier {
     /** Answers a read-only request against the applied state (see {@link ReplicatedLog#query}). */
     byte[] query(byte[] request);
 
-    /** Writes an image of the whole state, in a defined order, so equal states give equal bytes. */
-    void writeSnapshot(OutputStream out) throws IOException;
+    /** The whole state frozen at capture, written in a defined order, so equal states give equal bytes. */
+    @FunctionalInterface
+    interface Image {
+        void writeTo(OutputStream out) throws IOException;
+    }
 
-    /** Replaces the whole state with the image {@link #writeSnapshot} wrote. */
+    /**
+     * Freezes the state applied so far into an image to be written on another thread. Called on the apply thread,
+     * so it should only copy references: the apply thread waits for it.
+     */
+    Image captureSnapshot();
+
+    /** Replaces the whole state with an image that {@link #captureSnapshot} produced. */
     void restore(InputStream in) throws IOException;
 }

@@ -16,9 +16,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,6 +155,91 @@ class ReplicatedLogIT {
             Map<String, String> digests = cluster.awaitConvergedDigests(Duration.ofSeconds(60));
             assertThat(digests.values()).allMatch(d -> d.endsWith("/6000"));
             assertThat(cluster.member(stopped).status().snapshotIndex()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void shouldKeepApplyingWhileASnapshotIsWrittenAndPublishItOnceItIsOnDisk() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger writesStarted = new AtomicInteger();
+        try (LogTestCluster<GatedApplier> cluster = LogTestCluster.ofThree(dir, o -> o.withSnapshots(1_000_000, 2),
+                () -> new GatedApplier(release, writesStarted))) {
+            String leader = cluster.awaitLeader();
+            submitAll(cluster, "before-", 200, 50);
+            ReplicatedLog member = cluster.member(leader);
+            long appliedAtRequest = member.status().appliedIndex();
+
+            // given: a snapshot whose image write is held
+            CompletableFuture<Long> snapshot = member.takeSnapshot();
+            await().atMost(Duration.ofSeconds(10)).until(() -> writesStarted.get() == 1);
+
+            // when: more commands come meanwhile
+            List<CompletableFuture<byte[]>> during = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                during.add(member.submit(("during-" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+
+            // then: they commit and apply on the member writing, which has not published the snapshot yet
+            CompletableFuture.allOf(during.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertThat(cluster.applier(leader).delegate.count()).isEqualTo(400);
+            assertThat(snapshot).isNotDone();
+            assertThat(member.status().snapshotIndex()).isEqualTo(-1);
+
+            // and once the write is through, the snapshot is published at the index it was asked at
+            release.countDown();
+            long index = snapshot.get(30, TimeUnit.SECONDS);
+            assertThat(index).isGreaterThanOrEqualTo(appliedAtRequest).isLessThan(member.status().appliedIndex());
+            assertThat(member.status().snapshotIndex()).isEqualTo(index);
+
+            // and a restart of that member restores it, then replays the journal after it
+            cluster.stop(leader);
+            cluster.start(leader);
+            assertThat(cluster.member(leader).status().snapshotIndex()).isEqualTo(index);
+            assertThat(cluster.awaitConvergedDigests(Duration.ofSeconds(30)).values()).allMatch(d -> d.endsWith("/400"));
+        }
+    }
+
+    /** A {@link DigestApplier} whose snapshot images wait for a latch before they are written. */
+    static final class GatedApplier implements LogApplier {
+        final DigestApplier delegate = new DigestApplier();
+        private final CountDownLatch release;
+        private final AtomicInteger writesStarted;
+
+        GatedApplier(CountDownLatch release, AtomicInteger writesStarted) {
+            this.release = release;
+            this.writesStarted = writesStarted;
+        }
+
+        @Override
+        public byte[] apply(LogEntry entry) {
+            return delegate.apply(entry);
+        }
+
+        @Override
+        public byte[] query(byte[] request) {
+            return delegate.query(request);
+        }
+
+        @Override
+        public Image captureSnapshot() {
+            Image image = delegate.captureSnapshot();
+            return out -> {
+                writesStarted.incrementAndGet();
+                try {
+                    if (!release.await(60, TimeUnit.SECONDS)) {
+                        throw new java.io.IOException("The test never released the snapshot write");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("Interrupted while held");
+                }
+                image.writeTo(out);
+            };
+        }
+
+        @Override
+        public void restore(java.io.InputStream in) throws java.io.IOException {
+            delegate.restore(in);
         }
     }
 

@@ -6,7 +6,6 @@ import io.ratchet.log.ReplicatedLog;
 import io.ratchet.log.testing.LogTestCluster;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,8 +38,9 @@ final class RaftCeiling implements AutoCloseable {
         }
 
         @Override
-        public void writeSnapshot(OutputStream out) throws IOException {
-            out.write(Long.toString(applied).getBytes());
+        public Image captureSnapshot() {
+            byte[] image = Long.toString(applied).getBytes();
+            return out -> out.write(image);
         }
 
         @Override

@@ -6,7 +6,6 @@ import io.ratchet.log.ReplicatedLog;
 import io.ratchet.log.testing.LogTestCluster;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -56,8 +55,9 @@ public class RaftLogBenchmark {
         }
 
         @Override
-        public void writeSnapshot(OutputStream out) throws IOException {
-            out.write(Long.toString(applied).getBytes());
+        public Image captureSnapshot() {
+            byte[] image = Long.toString(applied).getBytes();
+            return out -> out.write(image);
         }
 
         @Override

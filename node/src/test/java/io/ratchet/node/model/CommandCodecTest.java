@@ -102,15 +102,42 @@ class CommandCodecTest {
             store.put(model.tx);
         }
         var out = new java.io.ByteArrayOutputStream();
-        store.writeTo(out);
+        store.image().writeTo(out);
 
         TransactionStore restored = new TransactionStore();
         restored.readFrom(new java.io.ByteArrayInputStream(out.toByteArray()));
         var again = new java.io.ByteArrayOutputStream();
-        restored.writeTo(again);
+        restored.image().writeTo(again);
 
-        assertThat(restored.all()).extracting(GlobalTransaction::gid).containsExactly("a", "b", "c");
+        String image = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(image.indexOf("\"gid\":\"a\"")).isPositive()
+                .isLessThan(image.indexOf("\"gid\":\"b\"")).isLessThan(image.indexOf("\"gid\":\"c\""));
+        assertThat(restored.unfinished()).extracting(GlobalTransaction::gid).containsExactly("a", "b", "c");
         assertThat(restored.get("b")).isEqualTo(store.get("b"));
         assertThat(again.toByteArray()).isEqualTo(out.toByteArray());
+    }
+
+    @Test
+    void shouldWriteTheStoreAsItWasWhenItsImageWasCaptured() throws Exception {
+        SagaFixture model = new SagaFixture();
+        TransactionStore store = new TransactionStore();
+        model.apply(SagaFixture.saga("before", 2, false, Map.of(), 0));
+        store.put(model.tx);
+        var expected = new java.io.ByteArrayOutputStream();
+        store.image().writeTo(expected);
+
+        TransactionStore.Image image = store.image();
+        model.tx = null;
+        model.apply(SagaFixture.saga("after", 2, false, Map.of(), 0));
+        store.put(model.tx);
+        Command.Submit submit = SagaFixture.saga("before", 2, false, Map.of(), 0);
+        store.record("before", TimelineEntry.of(7, 1, 0, submit, model.tx));
+        var written = new java.io.ByteArrayOutputStream();
+        image.writeTo(written);
+
+        assertThat(written.toByteArray()).isEqualTo(expected.toByteArray());
+        var now = new java.io.ByteArrayOutputStream();
+        store.image().writeTo(now);
+        assertThat(now.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("\"gid\":\"after\"");
     }
 }

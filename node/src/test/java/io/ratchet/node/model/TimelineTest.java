@@ -53,7 +53,7 @@ class TimelineTest {
         store.record("g", entry(1));
         store.record("g", entry(2));
         ByteArrayOutputStream image = new ByteArrayOutputStream();
-        store.writeTo(image);
+        store.image().writeTo(image);
 
         TransactionStore restored = new TransactionStore();
         restored.readFrom(new ByteArrayInputStream(image.toByteArray()));

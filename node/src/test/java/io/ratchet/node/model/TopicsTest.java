@@ -66,7 +66,7 @@ class TopicsTest {
         TransactionStore store = new TransactionStore();
         store.setTopics(subscribed());
         ByteArrayOutputStream image = new ByteArrayOutputStream();
-        store.writeTo(image);
+        store.image().writeTo(image);
 
         TransactionStore restored = new TransactionStore();
         restored.readFrom(new ByteArrayInputStream(image.toByteArray()));

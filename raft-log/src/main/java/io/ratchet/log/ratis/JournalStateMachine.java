@@ -12,6 +12,7 @@ import io.ratchet.log.snapshot.SnapshotManifest;
 import io.ratchet.log.snapshot.SnapshotStore;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,9 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.ratis.io.MD5Hash;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
@@ -71,7 +74,11 @@ final class JournalStateMachine extends BaseStateMachine {
     private volatile Journal journal;
     /** The leader timestamp of the last applied entry: applied timestamps never go backwards. */
     private volatile long lastTimestampMs;
-    private volatile long snapshotIndex = -1;
+    /** The latest snapshot on disk; raised by the writer thread and by restores, never lowered. */
+    private final AtomicLong snapshotIndex = new AtomicLong(-1);
+    /** The snapshot being written, if any; set and cleared on the apply thread. */
+    private volatile SnapshotWrite writing;
+    private final ExecutorService snapshotWriter;
     private RoleEvent lastRoleEvent;
     /** Refreshed on the apply thread now and then, so status() never touches the disk. */
     private volatile long journalBytes;
@@ -89,6 +96,11 @@ final class JournalStateMachine extends BaseStateMachine {
         this.minFreeBytes = minFreeBytes;
         this.onDiskFault = onDiskFault;
         this.onDiskClear = onDiskClear;
+        this.snapshotWriter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, memberId + "-snapshot-writer");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     // ---- lifecycle -------------------------------------------------------------------------------------------
@@ -127,7 +139,7 @@ final class JournalStateMachine extends BaseStateMachine {
         applier.restore(loaded.imageStream());
         setLastAppliedTermIndex(TermIndex.valueOf(manifest.term(), manifest.index()));
         lastTimestampMs = manifest.timestampMs();
-        snapshotIndex = manifest.index();
+        snapshotIndex.accumulateAndGet(manifest.index(), Math::max);
         return manifest;
     }
 
@@ -161,6 +173,8 @@ final class JournalStateMachine extends BaseStateMachine {
 
     @Override
     public void close() {
+        // A write in progress is abandoned: its temporary file is never renamed into place.
+        snapshotWriter.shutdownNow();
         Journal j = journal;
         if (j != null) {
             j.close();
@@ -282,30 +296,71 @@ final class JournalStateMachine extends BaseStateMachine {
         return storage;
     }
 
+    /**
+     * Called by Ratis on the apply thread once the threshold of entries since the last snapshot is crossed (then
+     * again after every batch of applies while it is), and on request. Captures the applier's image and the
+     * journal position (cheap) and hands the writing (slow: the whole image) to the snapshot writer thread, which
+     * publishes the snapshot once it is on disk; meanwhile this answers with the latest published snapshot. Ratis
+     * purges its log only up to the index answered, so what it purges is always covered by a snapshot on disk, and
+     * applying never stops for a write.
+     */
     @Override
     public long takeSnapshot() throws IOException {
+        SnapshotWrite pending = writing;
+        if (pending != null) {
+            if (!pending.done().isDone()) {
+                return snapshotIndex.get();
+            }
+            writing = null;
+            if (pending.done().isCompletedExceptionally()) {
+                // Nothing is purged past the last good snapshot; the next call tries again.
+                throw new IOException("Writing the snapshot at index " + pending.index() + " failed",
+                        pending.done().handle((v, e) -> e.getCause()).join());
+            }
+            return snapshotIndex.get();
+        }
         TermIndex applied = getLastAppliedTermIndex();
-        if (applied == null || applied.getIndex() < 0) {
-            return RaftLog.INVALID_LOG_INDEX;
+        if (applied == null || applied.getIndex() <= snapshotIndex.get()) {
+            return snapshotIndex.get();
         }
         long started = System.nanoTime();
         // The snapshot's manifest points into the journal: what it points at must be on disk first.
         journal.sync();
-        File file = storage.getSnapshotFile(applied.getTerm(), applied.getIndex());
+        long syncedMs = (System.nanoTime() - started) / 1_000_000;
         SnapshotManifest manifest = new SnapshotManifest(applied.getTerm(), applied.getIndex(), lastTimestampMs,
                 journal.lastIndex(), journal.lastPosition());
-        SnapshotStore.write(file.toPath(), manifest, applier::writeSnapshot);
-        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
-        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), applied));
-        snapshotIndex = applied.getIndex();
-        journalBytes = journal.bytes();
-        LOG.info("{}: snapshot at index {} written in {} ms", memberId, applied.getIndex(),
-                (System.nanoTime() - started) / 1_000_000);
-        return applied.getIndex();
+        LogApplier.Image image = applier.captureSnapshot();
+        long capturedMs = (System.nanoTime() - started) / 1_000_000 - syncedMs;
+        File file = storage.getSnapshotFile(applied.getTerm(), applied.getIndex());
+        writing = new SnapshotWrite(applied.getIndex(), CompletableFuture.runAsync(() -> {
+            try {
+                SnapshotStore.write(file.toPath(), manifest, image::writeTo);
+                storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(),
+                        MD5FileUtil.computeAndSaveMd5ForFile(file)), applied));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            snapshotIndex.accumulateAndGet(applied.getIndex(), Math::max);
+            LOG.info("{}: snapshot at index {} written in {} ms (applying paused {} ms for the journal sync, {} ms"
+                    + " for the capture)", memberId, applied.getIndex(), (System.nanoTime() - started) / 1_000_000,
+                    syncedMs, capturedMs);
+        }, snapshotWriter));
+        return snapshotIndex.get();
+    }
+
+    /** A snapshot being written off the apply thread. */
+    private record SnapshotWrite(long index, CompletableFuture<Void> done) {
+    }
+
+    /** Completes when no snapshot is being written (at once when none is). */
+    CompletableFuture<Void> snapshotWriteDone() {
+        SnapshotWrite pending = writing;
+        return pending == null ? CompletableFuture.completedFuture(null)
+                : pending.done().handle((v, error) -> null);
     }
 
     long snapshotIndex() {
-        return snapshotIndex;
+        return snapshotIndex.get();
     }
 
     long journalBytes() {

@@ -298,6 +298,24 @@ public final class RatisMember implements ReplicatedLog {
 
     @Override
     public CompletableFuture<Long> takeSnapshot() {
+        return snapshotCovering(stateMachine.lastAppliedIndex(), 3)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, "snapshot")));
+    }
+
+    /**
+     * A request starts a write off the apply thread and answers with the latest snapshot already on disk; once the
+     * write is done, the next request publishes it. A write already under way when asked may predate
+     * {@code target}, hence a few rounds.
+     */
+    private CompletableFuture<Long> snapshotCovering(long target, int rounds) {
+        return requestSnapshot().thenCompose(index -> index >= target || rounds <= 1
+                ? CompletableFuture.completedFuture(index)
+                : stateMachine.snapshotWriteDone().thenComposeAsync(done -> snapshotCovering(target, rounds - 1),
+                        admin));
+    }
+
+    /** Asks Ratis to call the state machine's takeSnapshot now; completes with the index of the latest snapshot. */
+    private CompletableFuture<Long> requestSnapshot() {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 RaftClientReply reply = client.getSnapshotManagementApi(selfId)
@@ -307,7 +325,7 @@ public final class RatisMember implements ReplicatedLog {
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
-        }, admin).exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, "snapshot")));
+        }, admin);
     }
 
     @Override

@@ -6,12 +6,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -63,16 +63,22 @@ public final class DigestApplier implements LogApplier {
     }
 
     @Override
-    public synchronized void writeSnapshot(OutputStream out) throws IOException {
-        DataOutputStream data = new DataOutputStream(out);
-        data.write(digest);
-        data.writeLong(count);
-        data.writeLong(lastTimestampMs);
-        data.writeInt(commands.size());
-        for (String c : commands) {
-            data.writeUTF(c);
-        }
-        data.flush();
+    public synchronized Image captureSnapshot() {
+        byte[] atDigest = digest.clone();
+        long atCount = count;
+        long atTimestampMs = lastTimestampMs;
+        List<String> atCommands = List.copyOf(commands);
+        return out -> {
+            DataOutputStream data = new DataOutputStream(out);
+            data.write(atDigest);
+            data.writeLong(atCount);
+            data.writeLong(atTimestampMs);
+            data.writeInt(atCommands.size());
+            for (String c : atCommands) {
+                data.writeUTF(c);
+            }
+            data.flush();
+        };
     }
 
     @Override
