@@ -195,7 +195,8 @@ class ReplicatedLogIT {
             cluster.stop(leader);
             cluster.start(leader);
             assertThat(cluster.member(leader).status().snapshotIndex()).isEqualTo(index);
-            assertThat(cluster.awaitConvergedDigests(Duration.ofSeconds(30)).values()).allMatch(d -> d.endsWith("/400"));
+            assertThat(cluster.awaitConvergedDigests(Duration.ofSeconds(30)).values())
+                    .allMatch(d -> d.endsWith("/400"));
         }
     }
 

@@ -105,7 +105,7 @@ final class Processes implements AutoCloseable {
         return cpu;
     }
 
-    /** Starts a JFR recording on each node ({@code jcmd JFR.start}, the "profile" settings) into {@code dir/<id>-<tag>.jfr}. */
+    /** Starts a JFR recording ("profile" settings, through jcmd) on each node into {@code dir/<id>-<tag>.jfr}. */
     List<Path> startRecording(Path dir, String tag) throws IOException, InterruptedException {
         List<Path> files = new ArrayList<>();
         List<String> ids = new ArrayList<>(httpPorts.keySet());
