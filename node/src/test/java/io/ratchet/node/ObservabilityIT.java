@@ -235,8 +235,9 @@ class ObservabilityIT {
     /** The succeeded-saga counter of a node, read from its Prometheus text. */
     private static long succeededSagas(DtmClient node) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            // A client at the JDK's default (HTTP/2 upgrade on plain HTTP), as a Prometheus-minded user writes one.
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/metrics"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             var m = Pattern.compile("(?m)^ratchet_transactions_succeed_saga(?:_total)? ([0-9.eE+]+)$").matcher(r.body());
             return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;

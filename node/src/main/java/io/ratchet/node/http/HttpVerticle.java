@@ -47,7 +47,9 @@ public final class HttpVerticle extends VerticleBase {
             LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
             ApiErrors.send(ctx, 500, "server", "Internal error: " + ctx.failure());
         });
-        HttpServerOptions options = new HttpServerOptions();
+        // No h2c upgrade: DTM's protocol is HTTP/1.1, and a JDK HttpClient left at its default (HTTP/2) that upgraded a
+        // plain-HTTP GET of /api/metrics hung now and then with both ends idle (ObservabilityIT, 1 run in 4).
+        HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false);
         if (tls.http()) {
             options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert().toString())
                     .setKeyPath(tls.key().toString()));
