@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -68,7 +69,7 @@ public final class Bench {
 
     private Report run(Path work) throws Exception {
         Report report = new Report(options);
-        List<Path> recordings = new java.util.ArrayList<>();
+        List<Path> recordings = new ArrayList<>();
         try (Load load = new Load(options.concurrency())) {
             if (options.warmupS() > 0) {
                 sagaPhase(load, "warm-up", options.warmupS(), 0);

@@ -334,7 +334,7 @@ final class JournalStateMachine extends BaseStateMachine {
         File file = storage.getSnapshotFile(applied.getTerm(), applied.getIndex());
         writing = new SnapshotWrite(applied.getIndex(), CompletableFuture.runAsync(() -> {
             try {
-                SnapshotStore.write(file.toPath(), manifest, image::writeTo);
+                SnapshotStore.write(file.toPath(), manifest, image);
                 storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(),
                         MD5FileUtil.computeAndSaveMd5ForFile(file)), applied));
             } catch (IOException e) {

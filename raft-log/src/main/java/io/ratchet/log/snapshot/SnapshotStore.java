@@ -1,5 +1,6 @@
 package io.ratchet.log.snapshot;
 
+import io.ratchet.log.LogApplier;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -38,12 +39,6 @@ public final class SnapshotStore {
     private SnapshotStore() {
     }
 
-    /** Writes the image the writer produces. */
-    @FunctionalInterface
-    public interface ImageWriter {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
     /** A snapshot read back: its manifest and its verified image. */
     public record Loaded(SnapshotManifest manifest, byte[] image) {
         public InputStream imageStream() {
@@ -51,7 +46,7 @@ public final class SnapshotStore {
         }
     }
 
-    public static void write(Path target, SnapshotManifest manifest, ImageWriter image) throws IOException {
+    public static void write(Path target, SnapshotManifest manifest, LogApplier.Image image) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
             writeTmp(tmp, manifest, image);
@@ -65,7 +60,7 @@ public final class SnapshotStore {
         }
     }
 
-    private static void writeTmp(Path tmp, SnapshotManifest manifest, ImageWriter image) throws IOException {
+    private static void writeTmp(Path tmp, SnapshotManifest manifest, LogApplier.Image image) throws IOException {
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             channel.position(HEADER_BYTES);
