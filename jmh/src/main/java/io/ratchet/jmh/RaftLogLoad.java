@@ -159,7 +159,7 @@ public final class RaftLogLoad {
         }
 
         @Override
-        public synchronized Image captureSnapshot() {
+        public synchronized Image captureSnapshot(Path files) {
             long atCount = count;
             return out -> {
                 DataOutputStream data = new DataOutputStream(out);
@@ -169,7 +169,7 @@ public final class RaftLogLoad {
         }
 
         @Override
-        public synchronized void restore(InputStream in) throws IOException {
+        public synchronized void restore(InputStream in, Path files) throws IOException {
             count = new DataInputStream(in).readLong();
         }
     }

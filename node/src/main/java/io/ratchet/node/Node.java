@@ -2,6 +2,7 @@ package io.ratchet.node;
 
 import io.ratchet.log.ReplicatedLog;
 import io.ratchet.node.config.NodeConfig;
+import io.ratchet.node.engine.RetentionSweeper;
 import io.ratchet.node.engine.TransactionEngine;
 import io.ratchet.node.http.AccessControl;
 import io.ratchet.node.http.Admission;
@@ -10,6 +11,7 @@ import io.ratchet.node.http.DtmApi;
 import io.ratchet.node.http.ResultWaiters;
 import io.ratchet.node.metrics.NodeMetrics;
 import io.ratchet.node.model.TransactionStore;
+import io.ratchet.node.store.RocksFinishedStore;
 import io.ratchet.node.http.HttpVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -26,22 +28,31 @@ public final class Node implements AutoCloseable {
     private final NodeConfig config;
     private final ReplicatedLog log;
     private final Vertx vertx;
+    private final RocksFinishedStore finished;
 
-    private Node(NodeConfig config, ReplicatedLog log, Vertx vertx) {
+    private Node(NodeConfig config, ReplicatedLog log, Vertx vertx, RocksFinishedStore finished) {
         this.config = config;
         this.log = log;
         this.vertx = vertx;
+        this.finished = finished;
     }
 
     /** Recovers the log from disk, joins the group and serves HTTP; blocks until the server listens. */
     public static Node start(NodeConfig config) throws IOException {
-        TransactionStore store = new TransactionStore();
+        RocksFinishedStore finished = RocksFinishedStore.openEmpty(config.self().dataDir().resolve("store"));
+        TransactionStore store = new TransactionStore(finished);
         NodeMetrics metrics = new NodeMetrics(store);
-        NodeApplier applier = new NodeApplier(store, metrics);
+        NodeApplier applier = new NodeApplier(store, finished, metrics);
         ResultWaiters waiters = new ResultWaiters();
         applier.addListener(waiters);
         applier.addListener(metrics);
-        ReplicatedLog log = ReplicatedLog.start(config.log(), applier);
+        ReplicatedLog log;
+        try {
+            log = ReplicatedLog.start(config.log(), applier);
+        } catch (IOException | RuntimeException e) {
+            finished.close();
+            throw e;
+        }
         metrics.watch(log);
         Vertx vertx = Vertx.vertx();
         try {
@@ -50,11 +61,14 @@ public final class Node implements AutoCloseable {
                     config.alertAfterRetries(), metrics);
             vertx.deployVerticle(engine).await();
             applier.addListener(engine::onApplied);
+            vertx.deployVerticle(new RetentionSweeper(log, store, config.retention().finishedFor(),
+                    config.retention().maxFinished(), config.retention().sweepInterval(), System::currentTimeMillis))
+                    .await();
             Admission admission = new Admission(store, config.maxUnfinishedTransactions());
             vertx.deployVerticle(
                     () -> new HttpVerticle(config.self(), config.tls(), config.httpBodyLimitBytes(),
                             List.of(new AccessControl(config.apiTokens(), config.adminTokens()),
-                                    new AdminRoutes(log, store, metrics, config.nodeId(), config.nodes(),
+                                    new AdminRoutes(log, store, finished, metrics, config.nodeId(), config.nodes(),
                                             config.tls()),
                                     new DtmApi(log, store, waiters, config.branchUrls(), admission,
                                             config.requestLimits()))),
@@ -62,11 +76,12 @@ public final class Node implements AutoCloseable {
         } catch (RuntimeException e) {
             vertx.close().await();
             log.close();
+            finished.close();
             throw new IOException("Cannot serve HTTP on " + config.self().httpUrl() + ": " + e.getMessage(), e);
         }
         LOG.info("Node {} serving {} (raft {}:{}, data {})", config.nodeId(), config.self().httpUrl(),
                 config.self().host(), config.self().raftPort(), config.self().dataDir());
-        return new Node(config, log, vertx);
+        return new Node(config, log, vertx, finished);
     }
 
     public ReplicatedLog log() {
@@ -82,7 +97,11 @@ public final class Node implements AutoCloseable {
         try {
             vertx.close().await();
         } finally {
-            log.close();
+            try {
+                log.close();
+            } finally {
+                finished.close();
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package io.ratchet.log;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 
 /**
  * The SPI a process implements to fold committed commands into its state: the only code that sees
@@ -45,9 +46,19 @@ public interface LogApplier {
     /**
      * Freezes the state applied so far into an image to be written on another thread. Called on the apply thread,
      * so it should only copy references: the apply thread waits for it.
+     *
+     * @param files a directory that does not exist yet: an applier whose state lives partly in files (an embedded
+     *              database) may create it and put there, before returning, files that hold that part as of now
+     *              (hard links of immutable files, so that this stays cheap). They belong to the snapshot: they are
+     *              shipped with it to a member that installs it, and handed back to {@link #restore}.
      */
-    Image captureSnapshot();
+    Image captureSnapshot(Path files);
 
-    /** Replaces the whole state with an image that {@link #captureSnapshot} produced. */
-    void restore(InputStream in) throws IOException;
+    /**
+     * Replaces the whole state with an image that {@link #captureSnapshot} produced.
+     *
+     * @param files the directory the applier filled at capture, or null when it created none; it stays part of the
+     *              snapshot after this (it may be shipped to another member later): copy or link, never move
+     */
+    void restore(InputStream image, Path files) throws IOException;
 }

@@ -222,8 +222,8 @@ class ReplicatedLogIT {
         }
 
         @Override
-        public Image captureSnapshot() {
-            Image image = delegate.captureSnapshot();
+        public Image captureSnapshot(Path files) {
+            Image image = delegate.captureSnapshot(files);
             return out -> {
                 writesStarted.incrementAndGet();
                 try {
@@ -239,8 +239,8 @@ class ReplicatedLogIT {
         }
 
         @Override
-        public void restore(java.io.InputStream in) throws java.io.IOException {
-            delegate.restore(in);
+        public void restore(java.io.InputStream in, Path files) throws java.io.IOException {
+            delegate.restore(in, files);
         }
     }
 

@@ -38,13 +38,13 @@ final class RaftCeiling implements AutoCloseable {
         }
 
         @Override
-        public Image captureSnapshot() {
+        public Image captureSnapshot(Path files) {
             byte[] image = Long.toString(applied).getBytes();
             return out -> out.write(image);
         }
 
         @Override
-        public void restore(InputStream in) throws IOException {
+        public void restore(InputStream in, Path files) throws IOException {
             applied = Long.parseLong(new String(in.readAllBytes()));
         }
     }

@@ -1,5 +1,6 @@
 package io.ratchet.jmh.benchmarks;
 
+import java.nio.file.Path;
 import io.ratchet.log.LogApplier;
 import io.ratchet.log.LogEntry;
 import io.ratchet.log.ReplicatedLog;
@@ -55,13 +56,13 @@ public class RaftLogBenchmark {
         }
 
         @Override
-        public Image captureSnapshot() {
+        public Image captureSnapshot(Path files) {
             byte[] image = Long.toString(applied).getBytes();
             return out -> out.write(image);
         }
 
         @Override
-        public void restore(InputStream in) throws IOException {
+        public void restore(InputStream in, Path files) throws IOException {
             applied = Long.parseLong(new String(in.readAllBytes()));
         }
     }

@@ -18,7 +18,7 @@ import java.util.Set;
 /**
  * One node's view of {@code cluster.conf}: the cluster, this node, and the settings of its parts.
  *
- * @param retainFinished           how long finished transactions stay queryable before compaction
+ * @param retention                how long and how many finished transactions stay queryable
  * @param maxConcurrentBranchCalls  branch calls the engine makes at once, over all transactions
  * @param alertUrl                  webhook told when a branch reaches {@code alertAfterRetries} retries ("" = off)
  * @param logFormat                 text or JSON lines
@@ -39,7 +39,7 @@ public record NodeConfig(
         LogOptions log,
         int httpInstances,
         long httpBodyLimitBytes,
-        Duration retainFinished,
+        Retention retention,
         int maxConcurrentBranchCalls,
         String alertUrl,
         int alertAfterRetries,
@@ -124,7 +124,8 @@ public record NodeConfig(
             throw new ConfigException("Invalid raft, batching or snapshot settings: " + e.getMessage(), e);
         }
         return new NodeConfig(file, clusterId, nodeId, nodes, log, c.getInt("http.instances"),
-                c.getBytes("http.body-limit"), c.getDuration("retention.finished-transactions"),
+                c.getBytes("http.body-limit"), new Retention(c.getDuration("retention.finished-transactions"),
+                        positive(c, "retention.max-finished"), c.getDuration("retention.sweep-interval")),
                 c.getInt("engine.max-concurrent-branch-calls"), c.getString("alert.url"),
                 c.getInt("alert.after-retries"), LogFormat.fromConfig(c.getString("log.format")),
                 level(c.getString("log.transactions")), branchUrls(c),

@@ -150,11 +150,15 @@ public final class TransactionEngine extends VerticleBase {
     }
 
     private void reconsider(String gid) {
-        GlobalTransaction tx = store.get(gid);
-        if (tx == null || !active) {
+        if (!active) {
             return;
         }
         unschedule(gid);
+        // A finished transaction has left the heap for the finished store: nothing more to do for it.
+        GlobalTransaction tx = store.getUnfinished(gid);
+        if (tx == null) {
+            return;
+        }
         long now = clock.getAsLong();
         Set<Integer> running = inFlight.getOrDefault(gid, Set.of());
         Plan plan = switch (tx.transType()) {

@@ -8,6 +8,8 @@ import io.ratchet.node.config.TlsSettings;
 import io.ratchet.node.metrics.NodeMetrics;
 import io.ratchet.node.model.GlobalTransaction;
 import io.ratchet.node.model.TransactionStore;
+import io.ratchet.node.store.RocksFinishedStore;
+import io.ratchet.node.store.StoreDigest;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -28,16 +30,18 @@ public final class AdminRoutes implements HttpVerticle.Routes {
 
     private final ReplicatedLog log;
     private final TransactionStore store;
+    private final RocksFinishedStore finished;
     private final NodeMetrics metrics;
     private final String selfId;
     private final List<NodeAddress> nodes;
     private final TlsSettings tls;
     private WebClient peers;
 
-    public AdminRoutes(ReplicatedLog log, TransactionStore store, NodeMetrics metrics, String selfId,
-                       List<NodeAddress> nodes, TlsSettings tls) {
+    public AdminRoutes(ReplicatedLog log, TransactionStore store, RocksFinishedStore finished, NodeMetrics metrics,
+                       String selfId, List<NodeAddress> nodes, TlsSettings tls) {
         this.log = log;
         this.store = store;
+        this.finished = finished;
         this.metrics = metrics;
         this.selfId = selfId;
         this.nodes = List.copyOf(nodes);
@@ -59,6 +63,8 @@ public final class AdminRoutes implements HttpVerticle.Routes {
         router.get("/api/ratchet/transactions/:gid").handler(this::transaction);
         // What this node's journal holds for a range of Raft indexes, to compare nodes (the chaos suite does).
         router.get("/api/ratchet/journal/digest").handler(this::journalDigest);
+        // What this node's finished store holds for a key range, with the Raft index of its last change.
+        router.get("/api/ratchet/store/digest").handler(this::storeDigest);
         // A snapshot now, e.g. before maintenance (Ratis then purges its log up to it).
         router.post("/api/ratchet/snapshot").handler(ctx -> Future.fromCompletionStage(log.takeSnapshot(),
                         ctx.vertx().getOrCreateContext())
@@ -111,6 +117,40 @@ public final class AdminRoutes implements HttpVerticle.Routes {
                 .onFailure(e -> DtmApi.logFailure(ctx, e));
     }
 
+    /** A node's {@link StoreDigest}, for the keys in [from, to) (hex; empty: unbounded). */
+    record StoreDigestView(String node, String from, String to, long index, long term, long keys, String sha256) {
+    }
+
+    private void storeDigest(RoutingContext ctx) {
+        String from = ctx.request().getParam("from", "");
+        String to = ctx.request().getParam("to", "");
+        byte[] fromKey;
+        byte[] toKey;
+        try {
+            fromKey = hexKey(from, "from");
+            toKey = hexKey(to, "to");
+        } catch (InvalidRequest e) {
+            DtmApi.send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
+            return;
+        }
+        StoreReads.offLoop(ctx.vertx(), () -> finished.digest(fromKey, toKey))
+                .onSuccess(d -> DtmApi.send(ctx, 200, new StoreDigestView(selfId, from, to, d.index(), d.term(),
+                        d.keys(), d.sha256())))
+                .onFailure(e -> DtmApi.logFailure(ctx, e));
+    }
+
+    private static byte[] hexKey(String value, String name) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        try {
+            return java.util.HexFormat.of().parseHex(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequest(name, "Expected " + name + " to be a key in hex (e.g. 74 for the transactions),"
+                    + " but it is '" + value + "'");
+        }
+    }
+
     private static long index(RoutingContext ctx, String name) {
         String value = ctx.request().getParam(name);
         try {
@@ -133,13 +173,18 @@ public final class AdminRoutes implements HttpVerticle.Routes {
             DtmApi.send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
             return;
         }
-        DtmApi.linearizable(log, ctx).onSuccess(v -> {
-            GlobalTransaction tx = store.get(gid);
-            if (tx == null) {
-                DtmApi.send(ctx, 404, new DtmResult(null, "No transaction with gid '" + gid + "'", "gid"));
-            } else {
-                DtmApi.send(ctx, 200, TransactionDetail.of(tx, store.timeline(gid)));
-            }
-        });
+        DtmApi.linearizable(log, ctx)
+                .compose(v -> StoreReads.offLoop(ctx.vertx(), () -> {
+                    GlobalTransaction tx = store.get(gid);
+                    return tx == null ? null : TransactionDetail.of(tx, store.timeline(gid));
+                }))
+                .onSuccess(detail -> {
+                    if (detail == null) {
+                        DtmApi.send(ctx, 404, new DtmResult(null, "No transaction with gid '" + gid + "'", "gid"));
+                    } else {
+                        DtmApi.send(ctx, 200, detail);
+                    }
+                })
+                .onFailure(e -> DtmApi.logFailure(ctx, e));
     }
 }

@@ -163,7 +163,7 @@ public final class DtmApi implements HttpVerticle.Routes {
     private boolean startsNew(Command command) {
         return (command instanceof Command.Submit || command instanceof Command.Prepare
                 || command instanceof Command.PrepareMessage || command instanceof Command.PrepareWorkflow)
-                && store.get(command.gid()) == null;
+                && store.getUnfinished(command.gid()) == null; // a finished gid resubmitted only reserves briefly
     }
 
     private void overloaded(RoutingContext ctx) {
@@ -234,10 +234,10 @@ public final class DtmApi implements HttpVerticle.Routes {
             return;
         }
         // the leader applied it; this node may still be a moment behind: read after a barrier
-        replicate(ctx, command, reserved, null, () -> linearizable(ctx).onSuccess(v -> {
-            GlobalTransaction tx = store.get(command.gid());
-            send(ctx, 200, new WorkflowProgress(Views.of(tx), Views.branches(tx)));
-        }));
+        replicate(ctx, command, reserved, null, () -> linearizable(ctx)
+                .compose(v -> StoreReads.transaction(ctx.vertx(), store, command.gid()))
+                .onSuccess(tx -> send(ctx, 200, new WorkflowProgress(Views.of(tx), Views.branches(tx))))
+                .onFailure(e -> logFailure(ctx, e)));
     }
 
     /** The gid of a request that carries only a gid (forceStop, resetNextCronTime). */
@@ -248,7 +248,15 @@ public final class DtmApi implements HttpVerticle.Routes {
     }
 
     private void answerWhenDecided(RoutingContext ctx, String gid, ResultWaiters.Registration waited) {
-        GlobalTransaction now = store.get(gid);
+        StoreReads.transaction(ctx.vertx(), store, gid)
+                .onSuccess(now -> answerWhenDecided(ctx, now, waited))
+                .onFailure(e -> {
+                    cancel(waited);
+                    logFailure(ctx, e);
+                });
+    }
+
+    private void answerWhenDecided(RoutingContext ctx, GlobalTransaction now, ResultWaiters.Registration waited) {
         ResultWaiters.Answer already = now == null ? null : ResultWaiters.ofState(now);
         if (already != null) {
             cancel(waited);
@@ -315,11 +323,10 @@ public final class DtmApi implements HttpVerticle.Routes {
             send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
             return;
         }
-        linearizable(ctx).onSuccess(v -> {
-            GlobalTransaction tx = store.get(gid);
-            send(ctx, 200, tx == null ? new QueryResult(null, List.of())
-                    : new QueryResult(Views.of(tx), Views.branches(tx)));
-        });
+        linearizable(ctx).compose(v -> StoreReads.transaction(ctx.vertx(), store, gid))
+                .onSuccess(tx -> send(ctx, 200, tx == null ? new QueryResult(null, List.of())
+                        : new QueryResult(Views.of(tx), Views.branches(tx))))
+                .onFailure(e -> logFailure(ctx, e));
     }
 
     private void all(RoutingContext ctx) {
@@ -351,10 +358,10 @@ public final class DtmApi implements HttpVerticle.Routes {
             send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
             return;
         }
-        linearizable(ctx).onSuccess(v -> {
-            TransactionStore.Page page = store.page(filter, position, limit);
-            send(ctx, 200, new AllResult(page.transactions().stream().map(Views::of).toList(), page.nextPosition()));
-        });
+        linearizable(ctx).compose(v -> StoreReads.offLoop(ctx.vertx(), () -> store.page(filter, position, limit)))
+                .onSuccess(page -> send(ctx, 200, new AllResult(page.transactions().stream().map(Views::of).toList(),
+                        page.nextPosition())))
+                .onFailure(e -> logFailure(ctx, e));
     }
 
     private static Long number(RoutingContext ctx, String name) {

@@ -37,13 +37,17 @@ public final class NodeMetrics implements ApplyListener {
 
     private final com.codahale.metrics.Timer apply = registry.timer("ratchet.apply");
     private final com.codahale.metrics.Timer snapshots = registry.timer("ratchet.snapshots");
+    private final com.codahale.metrics.Timer checkpoints = registry.timer("ratchet.snapshot.checkpoint");
+    private final com.codahale.metrics.Counter expired = registry.counter("ratchet.transactions.expired");
     private final com.codahale.metrics.Timer leaderFirstCommit = registry.timer("ratchet.leader.first_resumed_commit");
 
     public NodeMetrics(TransactionStore store) {
         registry.register("jvm.memory", new MemoryUsageGaugeSet());
         registry.register("jvm.gc", new GarbageCollectorMetricSet());
         registry.register("jvm.threads", new CachedThreadStatesGaugeSet(10, TimeUnit.SECONDS));
-        registry.register("ratchet.transactions.stored", (Gauge<Integer>) store::size);
+        registry.register("jvm.heap.after_gc_bytes", (Gauge<Long>) NodeMetrics::heapAfterGc);
+        registry.register("ratchet.transactions.stored", (Gauge<Long>) store::size);
+        registry.register("ratchet.transactions.finished_stored", (Gauge<Long>) store::finishedCount);
         registry.register("ratchet.transactions.unfinished", (Gauge<Integer>) store::unfinishedCount);
         // One scan per scrape: the store keeps no index of unfinished transactions by age.
         registry.register("ratchet.transactions.oldest_unfinished_age_ms", (Gauge<Long>) () -> {
@@ -80,6 +84,31 @@ public final class NodeMetrics implements ApplyListener {
     /** One store image written for a snapshot, in {@code nanos}. */
     public void snapshotWritten(long nanos) {
         snapshots.update(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The finished store checkpointed for a snapshot (on the apply thread), in {@code nanos}. */
+    public void checkpointed(long nanos) {
+        checkpoints.update(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Finished transactions deleted by retention. */
+    public void expired(int count) {
+        expired.inc(count);
+    }
+
+    /**
+     * Heap in use right after the last collection of each heap pool, summed: what the live data needs, without the
+     * garbage waiting for the next collection (the soak's measure of a bounded heap).
+     */
+    static long heapAfterGc() {
+        long used = 0;
+        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            java.lang.management.MemoryUsage afterGc = pool.getCollectionUsage();
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && afterGc != null) {
+                used += afterGc.getUsed();
+            }
+        }
+        return used;
     }
 
     /** The time from winning an election to the first commit of the work it resumed. */

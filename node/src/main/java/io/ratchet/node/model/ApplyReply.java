@@ -22,6 +22,11 @@ public record ApplyReply(boolean accepted, String status, Rejection.Kind rejecti
         return new ApplyReply(false, null, Rejection.Kind.CONFLICT, message);
     }
 
+    /** The reply to {@link Command.ExpireFinished}: how many finished transactions it deleted, in the status. */
+    public static ApplyReply expired(int deleted) {
+        return new ApplyReply(true, Integer.toString(deleted), null, null);
+    }
+
     public byte[] encode() {
         try {
             return CommandCodec.JSON.writeValueAsBytes(this);

@@ -175,4 +175,22 @@ public sealed interface Command {
             return CommandType.ABORT;
         }
     }
+
+    /**
+     * Retention: deletes the finished transactions that finished more than {@code retainMs} before this entry's
+     * time, then the oldest beyond {@code maxFinished}, at most {@code maxDeletes} per command so that one apply stays
+     * short. The leader proposes it now and then; the limits travel in the command, so every member deletes the same
+     * transactions even if their configurations differ. Touches no single transaction ({@link #gid()} is empty).
+     */
+    record ExpireFinished(long retainMs, long maxFinished, int maxDeletes) implements Command {
+        @Override
+        public String gid() {
+            return "";
+        }
+
+        @Override
+        public CommandType type() {
+            return CommandType.EXPIRE_FINISHED;
+        }
+    }
 }

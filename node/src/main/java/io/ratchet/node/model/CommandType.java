@@ -15,7 +15,8 @@ public enum CommandType {
     DELETE_TOPIC(11, Command.DeleteTopic.class),
     PREPARE_WORKFLOW(12, Command.PrepareWorkflow.class),
     RECORD_PROGRESS(13, Command.RecordProgress.class),
-    FINISH_WORKFLOW(14, Command.FinishWorkflow.class);
+    FINISH_WORKFLOW(14, Command.FinishWorkflow.class),
+    EXPIRE_FINISHED(15, Command.ExpireFinished.class);
 
     public final int code;
     public final Class<? extends Command> recordClass;

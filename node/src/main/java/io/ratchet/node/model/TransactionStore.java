@@ -10,23 +10,37 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Predicate;
 
 /**
- * The replicated state: every global transaction by gid. Changed only by the apply thread (through
- * {@link #put}); read by any thread, safely, because the values are immutable records in concurrent maps.
+ * The replicated state: every global transaction by gid. Unfinished ones live in the heap (bounded by the admission
+ * limit); a transaction that reaches succeed or failed moves, with its timeline, to the on-disk {@link FinishedStore}
+ * in the same apply, and leaves the heap. Changed only by the apply thread (through {@link #put}); read by any
+ * thread, safely, because the values are immutable records in concurrent maps and the finished store takes
+ * concurrent reads.
  */
 public final class TransactionStore {
 
-    /** Newest first, then by gid: the order of {@code all}. */
+    /** Newest first, then by gid: the order of {@code all}, in the heap and in the finished store alike. */
     private record CreatedKey(long createTimeMs, String gid) {
         static final Comparator<CreatedKey> NEWEST_FIRST = Comparator.comparingLong(CreatedKey::createTimeMs)
                 .reversed().thenComparing(CreatedKey::gid);
+
+        static CreatedKey of(GlobalTransaction t) {
+            return new CreatedKey(t.createTimeMs(), t.gid());
+        }
     }
+
+    /**
+     * A page of {@code all} reads at most this many transactions, matching or not, so a filter that matches little
+     * of millions of finished ones answers a short page with a position to go on from instead of scanning them all.
+     */
+    static final int MAX_SCANNED_PER_PAGE = 100_000;
 
     // Hash maps, not sorted ones: the apply thread looks a gid up several times per command, and comparing gids that
     // share long prefixes in a skip list was a tenth of the nodes' CPU samples (bin/bench --profile). Order is made
@@ -35,33 +49,75 @@ public final class TransactionStore {
     private volatile Topics topics = Topics.NONE;
     private final ConcurrentSkipListMap<CreatedKey, String> byCreated = new ConcurrentSkipListMap<>(CreatedKey.NEWEST_FIRST);
     private final ConcurrentHashMap<String, Timeline> timelines = new ConcurrentHashMap<>();
-    /** Written by the apply thread only. */
-    private volatile int unfinishedCount;
+    private final FinishedStore finished;
 
+    public TransactionStore(FinishedStore finished) {
+        this.finished = finished;
+    }
+
+    /** The transaction {@code gid}, unfinished (heap) or finished (the finished store, a disk read), or null. */
     public GlobalTransaction get(String gid) {
+        GlobalTransaction unfinished = byGid.get(gid);
+        if (unfinished != null) {
+            return unfinished;
+        }
+        FinishedTransaction done = finished.get(gid);
+        return done == null ? null : done.transaction();
+    }
+
+    /** The transaction {@code gid} if it is unfinished: a heap read only, for the event loop. */
+    public GlobalTransaction getUnfinished(String gid) {
         return byGid.get(gid);
     }
 
-    public void put(GlobalTransaction tx) {
-        GlobalTransaction previous = byGid.put(tx.gid(), tx);
-        if (previous == null) {
-            byCreated.put(new CreatedKey(tx.createTimeMs(), tx.gid()), tx.gid());
+    /**
+     * Stores the transaction as an accepted command left it, with that command's entry appended to its timeline: an
+     * unfinished one in the heap, a finished one in the finished store (and out of the heap).
+     */
+    public void put(GlobalTransaction tx, TimelineEntry entry) {
+        Timeline timeline = timeline(tx.gid()).append(entry);
+        if (tx.status().isFinal()) {
+            // Written to disk before it leaves the heap, so a concurrent reader finds it in one place or the other.
+            finished.put(new FinishedTransaction(tx, timeline), entry.index(), entry.term());
+            if (byGid.remove(tx.gid()) != null) {
+                byCreated.remove(CreatedKey.of(tx));
+            }
+            timelines.remove(tx.gid());
+            return;
         }
-        unfinishedCount += (tx.status().isFinal() ? 0 : 1) - (previous == null || previous.status().isFinal() ? 0 : 1);
+        if (byGid.put(tx.gid(), tx) == null) {
+            byCreated.put(CreatedKey.of(tx), tx.gid());
+        }
+        timelines.put(tx.gid(), timeline);
     }
 
     /** How many transactions are unfinished, without a scan. */
     public int unfinishedCount() {
-        return unfinishedCount;
+        return byGid.size();
     }
 
-    /** Records one accepted command of the transaction {@code gid} in its timeline. */
-    public void record(String gid, TimelineEntry entry) {
-        timelines.compute(gid, (g, before) -> (before == null ? Timeline.EMPTY : before).append(entry));
+    /** How many finished transactions are stored (until retention expires them). */
+    public long finishedCount() {
+        return finished.count();
+    }
+
+    /** The finish time of the oldest finished transaction stored, or -1. */
+    public long oldestFinishTimeMs() {
+        return finished.oldestFinishTimeMs();
+    }
+
+    /** Expires finished transactions (see {@link FinishedStore#expire}); returns how many were deleted. */
+    public int expire(long finishedBeforeMs, long maxKept, int maxDeletes, long index, long term) {
+        return finished.expire(finishedBeforeMs, maxKept, maxDeletes, index, term);
     }
 
     public Timeline timeline(String gid) {
-        return timelines.getOrDefault(gid, Timeline.EMPTY);
+        Timeline unfinished = timelines.get(gid);
+        if (unfinished != null) {
+            return unfinished;
+        }
+        FinishedTransaction done = byGid.containsKey(gid) ? null : finished.get(gid);
+        return done == null ? Timeline.EMPTY : done.timeline();
     }
 
     public Topics topics() {
@@ -72,14 +128,14 @@ public final class TransactionStore {
         this.topics = topics;
     }
 
-    public int size() {
-        return byGid.size();
+    /** Unfinished and finished transactions stored. */
+    public long size() {
+        return byGid.size() + finished.count();
     }
 
     /** Transactions that are neither succeed nor failed, by gid. */
     public List<GlobalTransaction> unfinished() {
-        return byGid.values().stream().filter(t -> !t.status().isFinal())
-                .sorted(Comparator.comparing(GlobalTransaction::gid)).toList();
+        return byGid.values().stream().sorted(Comparator.comparing(GlobalTransaction::gid)).toList();
     }
 
     /** A filter for {@link #page}. Null fields match everything. */
@@ -93,31 +149,68 @@ public final class TransactionStore {
                     && (createdFromMs == null || t.createTimeMs() >= createdFromMs)
                     && (createdToMs == null || t.createTimeMs() <= createdToMs);
         }
+
+        /** Whether only unfinished transactions can match, so the finished store need not be read. */
+        boolean unfinishedOnly() {
+            return status != null && !status.isFinal();
+        }
     }
 
     /** A page of {@code all}: newest first, starting after {@code position} ("" for the start). */
     public record Page(List<GlobalTransaction> transactions, String nextPosition) {
     }
 
+    /**
+     * A page of {@code all}: the heap and the finished store merged in one order (newest first, then by gid), starting
+     * after {@code position}. Reads the disk: call it off the event loop. The heap is read before the finished store,
+     * so a transaction that finishes meanwhile is seen twice rather than missed, and the duplicate is dropped.
+     */
     public Page page(Filter filter, String position, int limit) {
-        ConcurrentNavigableMap<CreatedKey, String> from = byCreated;
-        if (position != null && !position.isEmpty()) {
-            CreatedKey after = decodePosition(position);
-            from = byCreated.tailMap(after, false);
-        }
-        List<GlobalTransaction> page = new ArrayList<>(limit);
-        CreatedKey last = null;
-        for (var e : from.entrySet()) {
-            GlobalTransaction t = byGid.get(e.getValue());
-            if (t != null && filter.test(t)) {
-                if (page.size() == limit) {
+        CreatedKey after = position == null || position.isEmpty() ? null : decodePosition(position);
+        Iterator<Map.Entry<CreatedKey, String>> hot = (after == null ? byCreated : byCreated.tailMap(after, false))
+                .entrySet().iterator();
+        try (FinishedStore.Cursor cold = filter.unfinishedOnly() ? null
+                : finished.newestFirst(after == null ? 0 : after.createTimeMs(), after == null ? null : after.gid())) {
+            List<GlobalTransaction> page = new ArrayList<>(Math.min(limit, 1_000));
+            Map.Entry<CreatedKey, String> nextHot = next(hot);
+            FinishedTransaction nextCold = cold != null && cold.hasNext() ? cold.next() : null;
+            CreatedKey last = null;
+            int scanned = 0;
+            while (nextHot != null || nextCold != null) {
+                GlobalTransaction t;
+                int order = nextHot == null ? 1 : nextCold == null ? -1
+                        : CreatedKey.NEWEST_FIRST.compare(nextHot.getKey(), CreatedKey.of(nextCold.transaction()));
+                if (order < 0) {
+                    t = byGid.get(nextHot.getValue());
+                    if (t == null) { // finished since: the finished store has it, at the same key
+                        nextHot = next(hot);
+                        continue;
+                    }
+                    nextHot = next(hot);
+                } else {
+                    if (order == 0) {
+                        nextHot = next(hot); // the same transaction, moved to the finished store meanwhile
+                    }
+                    t = nextCold.transaction();
+                    nextCold = cold.hasNext() ? cold.next() : null;
+                }
+                if (filter.test(t)) {
+                    if (page.size() == limit) {
+                        return new Page(page, encodePosition(last));
+                    }
+                    page.add(t);
+                }
+                last = CreatedKey.of(t);
+                if (++scanned >= MAX_SCANNED_PER_PAGE && (nextHot != null || nextCold != null)) {
                     return new Page(page, encodePosition(last));
                 }
-                page.add(t);
             }
-            last = e.getKey();
+            return new Page(page, "");
         }
-        return new Page(page, "");
+    }
+
+    private static <T> T next(Iterator<T> it) {
+        return it.hasNext() ? it.next() : null;
     }
 
     private static String encodePosition(CreatedKey key) {
@@ -150,8 +243,9 @@ public final class TransactionStore {
     }
 
     /**
-     * The store as it is now, frozen: only references are copied (the values are immutable), so the apply thread
-     * that calls this waits milliseconds, and the image is written on another thread while applying goes on.
+     * The heap part of the store as it is now (topics, unfinished transactions and their timelines), frozen: the
+     * finished store is checkpointed apart (see {@code NodeApplier}). Only references are copied (the values are
+     * immutable), so the apply thread that calls this waits milliseconds, and the image is written on another thread while applying goes on.
      */
     public Image image() {
         return new Image(topics, byGid.values().toArray(new GlobalTransaction[0]),
@@ -194,13 +288,17 @@ public final class TransactionStore {
         }
     }
 
-    /** Replaces the content with an image that {@link Image#writeTo} wrote. */
-    public void readFrom(InputStream in) throws IOException {
+    /**
+     * Replaces the heap part with an image that {@link Image#writeTo} wrote; the finished store is restored apart,
+     * first. An image written before finished transactions moved to disk (node image version 1) holds finished ones
+     * too: they go to the finished store now, as of {@code index}/{@code term}, the snapshot's.
+     */
+    public void readFrom(InputStream in, long index, long term) throws IOException {
         byGid.clear();
         byCreated.clear();
         timelines.clear();
-        unfinishedCount = 0;
         topics = Topics.NONE;
+        List<GlobalTransaction> done = new ArrayList<>();
         try (MappingIterator<com.fasterxml.jackson.databind.JsonNode> it = CommandCodec.JSON
                 .readerFor(com.fasterxml.jackson.databind.JsonNode.class).readValues(in)) {
             while (it.hasNext()) {
@@ -211,9 +309,18 @@ public final class TransactionStore {
                     TimelineLine line = CommandCodec.JSON.treeToValue(node, TimelineLine.class);
                     timelines.put(line.timeline(), line.of());
                 } else {
-                    put(CommandCodec.JSON.treeToValue(node, GlobalTransaction.class));
+                    GlobalTransaction tx = CommandCodec.JSON.treeToValue(node, GlobalTransaction.class);
+                    if (tx.status().isFinal()) {
+                        done.add(tx);
+                    } else if (byGid.put(tx.gid(), tx) == null) {
+                        byCreated.put(CreatedKey.of(tx), tx.gid());
+                    }
                 }
             }
+        }
+        for (GlobalTransaction tx : done) {
+            Timeline timeline = timelines.remove(tx.gid());
+            finished.put(new FinishedTransaction(tx, timeline == null ? Timeline.EMPTY : timeline), index, term);
         }
     }
 }

@@ -28,7 +28,7 @@ class NodeConfigTest {
         assertThat(config.log().memberId()).isEqualTo("n2");
         assertThat(config.log().peers()).hasSize(3);
         assertThat(config.log().electionTimeoutMin()).isLessThan(config.log().electionTimeoutMax());
-        assertThat(config.retainFinished()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.retention()).isEqualTo(new Retention(Duration.ofHours(24), 5_000_000, Duration.ofSeconds(10)));
     }
 
     @Test

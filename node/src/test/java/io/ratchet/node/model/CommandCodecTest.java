@@ -49,7 +49,8 @@ class CommandCodecTest {
                 new Command.PrepareWorkflow("golden-4", "{\"name\":\"transfer\"}", "http://svc/resume",
                         new TransOptions(false, 0, 10_000, 3_000, Map.of(), false, 0, Map.of())),
                 new Command.RecordProgress("golden-4", "01", BranchOp.ACTION, BranchStatus.SUCCEED, "{}"),
-                new Command.FinishWorkflow("golden-4", GlobalStatus.FAILED, "insufficient balance"));
+                new Command.FinishWorkflow("golden-4", GlobalStatus.FAILED, "insufficient balance"),
+                new Command.ExpireFinished(86_400_000, 5_000_000, 5_000));
     }
 
     @ParameterizedTest
@@ -95,17 +96,17 @@ class CommandCodecTest {
     @Test
     void shouldRoundTripTheStoreImageInGidOrder() throws Exception {
         SagaFixture model = new SagaFixture();
-        TransactionStore store = new TransactionStore();
+        TransactionStore store = new TransactionStore(new InMemoryFinishedStore());
         for (String gid : List.of("b", "a", "c")) {
             model.tx = null;
             model.apply(SagaFixture.saga(gid, 2, false, Map.of(), 0));
-            store.put(model.tx);
+            store.put(model.tx, submitted(model.tx));
         }
         var out = new java.io.ByteArrayOutputStream();
         store.image().writeTo(out);
 
-        TransactionStore restored = new TransactionStore();
-        restored.readFrom(new java.io.ByteArrayInputStream(out.toByteArray()));
+        TransactionStore restored = new TransactionStore(new InMemoryFinishedStore());
+        restored.readFrom(new java.io.ByteArrayInputStream(out.toByteArray()), 1, 1);
         var again = new java.io.ByteArrayOutputStream();
         restored.image().writeTo(again);
 
@@ -120,18 +121,18 @@ class CommandCodecTest {
     @Test
     void shouldWriteTheStoreAsItWasWhenItsImageWasCaptured() throws Exception {
         SagaFixture model = new SagaFixture();
-        TransactionStore store = new TransactionStore();
+        TransactionStore store = new TransactionStore(new InMemoryFinishedStore());
         model.apply(SagaFixture.saga("before", 2, false, Map.of(), 0));
-        store.put(model.tx);
+        store.put(model.tx, submitted(model.tx));
         var expected = new java.io.ByteArrayOutputStream();
         store.image().writeTo(expected);
 
         TransactionStore.Image image = store.image();
         model.tx = null;
         model.apply(SagaFixture.saga("after", 2, false, Map.of(), 0));
-        store.put(model.tx);
+        store.put(model.tx, submitted(model.tx));
         Command.Submit submit = SagaFixture.saga("before", 2, false, Map.of(), 0);
-        store.record("before", TimelineEntry.of(7, 1, 0, submit, model.tx));
+        store.put(store.get("before"), TimelineEntry.of(7, 1, 0, submit, store.get("before")));
         var written = new java.io.ByteArrayOutputStream();
         image.writeTo(written);
 
@@ -139,5 +140,9 @@ class CommandCodecTest {
         var now = new java.io.ByteArrayOutputStream();
         store.image().writeTo(now);
         assertThat(now.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("\"gid\":\"after\"");
+    }
+
+    private static TimelineEntry submitted(GlobalTransaction tx) {
+        return new TimelineEntry(1, 1, tx.createTimeMs(), CommandType.SUBMIT, null, null, null, null, 0, tx.status());
     }
 }

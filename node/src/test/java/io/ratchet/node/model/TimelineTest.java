@@ -48,15 +48,14 @@ class TimelineTest {
     void shouldKeepTimelinesInTheStoreImage() throws Exception {
         SagaFixture model = new SagaFixture();
         model.apply(SagaFixture.saga("g", 1, false, Map.of(), 0));
-        TransactionStore store = new TransactionStore();
-        store.put(model.tx);
-        store.record("g", entry(1));
-        store.record("g", entry(2));
+        TransactionStore store = new TransactionStore(new InMemoryFinishedStore());
+        store.put(model.tx, entry(1));
+        store.put(model.tx, entry(2));
         ByteArrayOutputStream image = new ByteArrayOutputStream();
         store.image().writeTo(image);
 
-        TransactionStore restored = new TransactionStore();
-        restored.readFrom(new ByteArrayInputStream(image.toByteArray()));
+        TransactionStore restored = new TransactionStore(new InMemoryFinishedStore());
+        restored.readFrom(new ByteArrayInputStream(image.toByteArray()), 1, 1);
 
         assertThat(restored.timeline("g")).isEqualTo(store.timeline("g"));
         assertThat(restored.timeline("g").entries()).hasSize(2);

@@ -63,13 +63,13 @@ class TopicsTest {
 
     @Test
     void shouldKeepTopicsInTheStoreImage() throws Exception {
-        TransactionStore store = new TransactionStore();
+        TransactionStore store = new TransactionStore(new InMemoryFinishedStore());
         store.setTopics(subscribed());
         ByteArrayOutputStream image = new ByteArrayOutputStream();
         store.image().writeTo(image);
 
-        TransactionStore restored = new TransactionStore();
-        restored.readFrom(new ByteArrayInputStream(image.toByteArray()));
+        TransactionStore restored = new TransactionStore(new InMemoryFinishedStore());
+        restored.readFrom(new ByteArrayInputStream(image.toByteArray()), 1, 1);
 
         assertThat(restored.topics()).isEqualTo(store.topics());
     }

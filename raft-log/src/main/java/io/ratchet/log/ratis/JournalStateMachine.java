@@ -13,6 +13,7 @@ import io.ratchet.log.snapshot.SnapshotStore;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,7 @@ import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
@@ -80,6 +82,7 @@ final class JournalStateMachine extends BaseStateMachine {
     private volatile SnapshotWrite writing;
     private final ExecutorService snapshotWriter;
     private RoleEvent lastRoleEvent;
+    private volatile ListedSnapshot listed;
     /** Refreshed on the apply thread now and then, so status() never touches the disk. */
     private volatile long journalBytes;
     private long appliesSinceSizeCheck;
@@ -120,6 +123,8 @@ final class JournalStateMachine extends BaseStateMachine {
     private void recover() throws IOException {
         long started = System.nanoTime();
         SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+        // Files of a snapshot whose write a crash interrupted, or of one Ratis has deleted since.
+        SnapshotFiles.deleteOrphans(snapshotDir());
         long afterIndex = -1;
         long positionHint = -1;
         if (snapshot != null) {
@@ -136,7 +141,8 @@ final class JournalStateMachine extends BaseStateMachine {
     private SnapshotManifest restoreSnapshot(SingleFileSnapshotInfo snapshot) throws IOException {
         SnapshotStore.Loaded loaded = SnapshotStore.read(snapshot.getFile().getPath());
         SnapshotManifest manifest = loaded.manifest();
-        applier.restore(loaded.imageStream());
+        Path files = SnapshotFiles.of(snapshot.getFile().getPath());
+        applier.restore(loaded.imageStream(), Files.isDirectory(files) ? files : null);
         setLastAppliedTermIndex(TermIndex.valueOf(manifest.term(), manifest.index()));
         lastTimestampMs = manifest.timestampMs();
         snapshotIndex.accumulateAndGet(manifest.index(), Math::max);
@@ -297,6 +303,32 @@ final class JournalStateMachine extends BaseStateMachine {
     }
 
     /**
+     * The latest snapshot as Ratis ships it to a member that installs it: the image file and, when the applier made
+     * any, every file of its directory (listed once per snapshot: a published snapshot never changes).
+     */
+    @Override
+    public SnapshotInfo getLatestSnapshot() {
+        SingleFileSnapshotInfo single = storage.getLatestSnapshot();
+        if (single == null) {
+            return null;
+        }
+        ListedSnapshot cached = listed;
+        if (cached == null || cached.single() != single) {
+            cached = new ListedSnapshot(single, SnapshotFiles.withFiles(single));
+            listed = cached;
+        }
+        return cached.info();
+    }
+
+    /** The state machine directory of Ratis's storage, where snapshots are. */
+    private Path snapshotDir() {
+        return storage.getSnapshotFile(0, 0).toPath().getParent();
+    }
+
+    private record ListedSnapshot(SingleFileSnapshotInfo single, SnapshotInfo info) {
+    }
+
+    /**
      * Called by Ratis on the apply thread once the threshold of entries since the last snapshot is crossed (then
      * again after every batch of applies while it is), and on request. Captures the applier's image and the
      * journal position (cheap) and hands the writing (slow: the whole image) to the snapshot writer thread, which
@@ -329,11 +361,14 @@ final class JournalStateMachine extends BaseStateMachine {
         long syncedMs = (System.nanoTime() - started) / 1_000_000;
         SnapshotManifest manifest = new SnapshotManifest(applied.getTerm(), applied.getIndex(), lastTimestampMs,
                 journal.lastIndex(), journal.lastPosition());
-        LogApplier.Image image = applier.captureSnapshot();
-        long capturedMs = (System.nanoTime() - started) / 1_000_000 - syncedMs;
         File file = storage.getSnapshotFile(applied.getTerm(), applied.getIndex());
+        Path files = SnapshotFiles.of(file.toPath());
+        SnapshotFiles.delete(files); // left by an attempt at the same index that a crash interrupted
+        LogApplier.Image image = applier.captureSnapshot(files);
+        long capturedMs = (System.nanoTime() - started) / 1_000_000 - syncedMs;
         writing = new SnapshotWrite(applied.getIndex(), CompletableFuture.runAsync(() -> {
             try {
+                SnapshotFiles.sync(files);
                 SnapshotStore.write(file.toPath(), manifest, image);
                 storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(),
                         MD5FileUtil.computeAndSaveMd5ForFile(file)), applied));
@@ -341,6 +376,11 @@ final class JournalStateMachine extends BaseStateMachine {
                 throw new UncheckedIOException(e);
             }
             snapshotIndex.accumulateAndGet(applied.getIndex(), Math::max);
+            try {
+                SnapshotFiles.deleteOrphans(files.getParent());
+            } catch (IOException e) {
+                LOG.warn("{}: cannot delete the files of older snapshots: {}", memberId, e.toString());
+            }
             LOG.info("{}: snapshot at index {} written in {} ms (applying paused {} ms for the journal sync, {} ms"
                     + " for the capture)", memberId, applied.getIndex(), (System.nanoTime() - started) / 1_000_000,
                     syncedMs, capturedMs);

@@ -1,5 +1,6 @@
 package io.ratchet.log.testing;
 
+import java.nio.file.Path;
 import io.ratchet.log.LogApplier;
 import io.ratchet.log.LogEntry;
 import java.io.DataInputStream;
@@ -63,7 +64,7 @@ public final class DigestApplier implements LogApplier {
     }
 
     @Override
-    public synchronized Image captureSnapshot() {
+    public synchronized Image captureSnapshot(Path files) {
         byte[] atDigest = digest.clone();
         long atCount = count;
         long atTimestampMs = lastTimestampMs;
@@ -82,7 +83,7 @@ public final class DigestApplier implements LogApplier {
     }
 
     @Override
-    public synchronized void restore(InputStream in) throws IOException {
+    public synchronized void restore(InputStream in, Path files) throws IOException {
         DataInputStream data = new DataInputStream(in);
         digest = data.readNBytes(32);
         count = data.readLong();

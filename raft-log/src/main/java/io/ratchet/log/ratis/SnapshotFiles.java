@@ -1,0 +1,87 @@
+package io.ratchet.log.ratis;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+
+/**
+ * The applier's files of a snapshot: a directory beside the snapshot file, {@code snapshot.<term>_<index>.files/},
+ * in Ratis's state machine directory, so that Ratis ships it with the image to a member that installs the snapshot
+ * (the whole directory replaces the follower's). Ratis deletes old snapshot files itself; their directories go here.
+ */
+final class SnapshotFiles {
+
+    private static final String SUFFIX = ".files";
+    private static final Pattern DIRECTORY = Pattern.compile("snapshot\\.\\d+_\\d+" + Pattern.quote(SUFFIX));
+
+    private SnapshotFiles() {
+    }
+
+    /** The directory of the applier's files for the snapshot file {@code snapshot}. */
+    static Path of(Path snapshot) {
+        return snapshot.resolveSibling(snapshot.getFileName() + SUFFIX);
+    }
+
+    /** The snapshot as a list of files: the image, then the applier's files in name order (no Ratis .md5 files). */
+    static SnapshotInfo withFiles(SingleFileSnapshotInfo single) {
+        Path dir = of(single.getFile().getPath());
+        if (!Files.isDirectory(dir)) {
+            return single;
+        }
+        List<FileInfo> files = new ArrayList<>();
+        files.add(single.getFile());
+        try (Stream<Path> list = Files.list(dir)) {
+            list.filter(p -> !p.getFileName().toString().endsWith(".md5")).sorted()
+                    .forEach(p -> files.add(new FileInfo(p, null)));
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot list the files of snapshot " + single + ": " + e.getMessage(), e);
+        }
+        return new FileListSnapshotInfo(files, single.getTermIndex());
+    }
+
+    /** Forces the directory's entries (the files themselves are synced by whoever wrote them) to disk. */
+    static void sync(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+                channel.force(true);
+            }
+        }
+    }
+
+    /** Deletes the files directories whose snapshot file is gone (deleted by Ratis, or never renamed into place). */
+    static void deleteOrphans(Path snapshotDir) throws IOException {
+        if (!Files.isDirectory(snapshotDir)) {
+            return;
+        }
+        try (Stream<Path> list = Files.list(snapshotDir)) {
+            for (Path dir : list.filter(p -> DIRECTORY.matcher(p.getFileName().toString()).matches()).toList()) {
+                String name = dir.getFileName().toString();
+                if (!Files.exists(dir.resolveSibling(name.substring(0, name.length() - SUFFIX.length())))) {
+                    delete(dir);
+                }
+            }
+        }
+    }
+
+    static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
