@@ -1,5 +1,7 @@
 package io.ratchet.log.journal;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -10,7 +12,8 @@ import java.util.function.Consumer;
  * tail after a bad record was re-appended), so what it yields is exactly the entries committed in order.
  *
  * <p>Appends come from one thread (the state machine's apply thread); {@link #replay} is called before the
- * first append; {@link #digest} may be called from any thread.
+ * first append, and {@link #purgeCycles} between appends, on that thread; {@link #digest} may be called from any
+ * thread.
  */
 public interface Journal extends AutoCloseable {
 
@@ -38,6 +41,36 @@ public interface Journal extends AutoCloseable {
      */
     JournalDigest digest(long from, long to);
 
+    /**
+     * Deletes the oldest files of the journal that nothing needs any more, and returns what it deleted. A file
+     * holds one roll cycle (five minutes; a day in a journal created before retention existed). From the oldest
+     * on, a cycle is deleted while both hold:
+     * <ul>
+     *   <li>every record in it has an index at or below {@code coveredIndex}, and</li>
+     *   <li>it ended (its start plus the cycle length, by the journal's clock) at or before
+     *       {@code olderThanEpochMs}.</li>
+     * </ul>
+     * The first cycle that fails either test, and every later one, is kept: what remains is one unbroken tail of
+     * the chain, starting at or before the record after {@code coveredIndex}. The cycle holding the chain head
+     * ({@link #lastIndex()}), the newest file and the cycle of the current time are never deleted, so appends
+     * go on undisturbed. A purge with nothing to delete deletes nothing.
+     *
+     * <p>Contract:
+     * <ul>
+     *   <li>{@code coveredIndex} must be covered by every snapshot a restart may load (the oldest one kept, not
+     *       only the newest): {@link #replay} after a snapshot needs every record after its index. Records at or
+     *       below it are gone afterwards, so {@link #replay} after an older index starts at the first record
+     *       still held, and {@link #digest} counts only what is held ({@link JournalDigest#firstIndex()}).</li>
+     *   <li>Called on the appending thread, between appends, after {@link #replay}.</li>
+     *   <li>Does not wait: while a {@link #digest} (or a replay) is reading, it deletes nothing and returns at
+     *       once; a later call purges.</li>
+     *   <li>Never throws for a file it cannot delete: it keeps that file and every later one, logs a warning and
+     *       returns what it did delete.</li>
+     * </ul>
+     * Logs one INFO line when it deleted something.
+     */
+    Purged purgeCycles(long coveredIndex, long olderThanEpochMs);
+
     /** Forces appended records to the storage device. */
     void sync();
 
@@ -49,5 +82,18 @@ public interface Journal extends AutoCloseable {
 
     /** What a replay found. */
     record ReplayResult(long replayed, long skippedCorrupt, long skippedUnchained, long lastIndex) {
+    }
+
+    /**
+     * What {@link #purgeCycles} deleted.
+     *
+     * @param files      the files deleted, oldest first; empty when nothing was
+     * @param bytes      their size
+     * @param firstIndex the index of the first record the journal still holds, or -1 when it holds none
+     */
+    record Purged(List<Path> files, long bytes, long firstIndex) {
+        public Purged {
+            files = List.copyOf(files);
+        }
     }
 }

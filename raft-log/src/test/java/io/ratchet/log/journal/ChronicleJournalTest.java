@@ -3,11 +3,18 @@ package io.ratchet.log.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.RollCycles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -178,6 +185,253 @@ class ChronicleJournalTest {
             }
 
             assertThat(broken.digest(1, 5)).isEqualTo(clean.digest(1, 5));
+        }
+    }
+
+    // ---- purging old cycles ---------------------------------------------------------------------------------
+
+    /** The start of a five-minute cycle. */
+    private static final long T0 = 1_700_000_100_000L;
+    private static final long CYCLE_MS = 300_000;
+
+    /** The journal's clock in the purge tests: each starts at {@link #T0} and steps it by hand. */
+    private final SetTimeProvider clock = new SetTimeProvider(Instant.ofEpochMilli(T0));
+
+    private ChronicleJournal openOnClock(Path dir) {
+        return ChronicleJournal.open(dir, ChronicleJournal.ROLL_CYCLE, clock);
+    }
+
+    /**
+     * Journals three records per cycle: 1..3 in the cycle starting at T0, 4..6 in the next, and so on; returns
+     * the position of each (at its index).
+     */
+    private long[] journalInCycles(Path dir, int cycles) {
+        long[] positions = new long[cycles * 3 + 1];
+        try (ChronicleJournal journal = openOnClock(dir)) {
+            journal.replay(-1, -1, r -> { });
+            for (int c = 0; c < cycles; c++) {
+                setClock(T0 + c * CYCLE_MS + 1_000);
+                for (int i = 1; i <= 3; i++) {
+                    journal.append(record(c * 3L + i));
+                    positions[c * 3 + i] = journal.lastPosition();
+                }
+            }
+        }
+        return positions;
+    }
+
+    private void setClock(long epochMs) {
+        clock.advanceMillis(epochMs - clock.currentTimeMillis()); // the setter refuses to go back
+    }
+
+    @Test
+    void shouldPurgeTheOldCyclesTheSnapshotCoversAndKeepTheRest() {
+        // given: 1..3, 4..6, 7..9, 10..12 in four cycles, and a snapshot at 7
+        journalInCycles(dir, 4);
+        List<Path> filesBefore = cycleFiles(dir);
+        try (ChronicleJournal journal = openOnClock(dir)) {
+            journal.replay(7, -1, r -> { });
+            long bytesBefore = journal.bytes();
+
+            // when
+            Journal.Purged purged = journal.purgeCycles(7, T0 + 4 * CYCLE_MS);
+
+            // then: the cycles of 1..3 and 4..6 are gone; the one holding 8, the successor of 7, stays
+            assertThat(purged.files()).containsExactlyElementsOf(filesBefore.subList(0, 2));
+            assertThat(cycleFiles(dir)).containsExactlyElementsOf(filesBefore.subList(2, 4));
+            assertThat(purged.firstIndex()).isEqualTo(7);
+            assertThat(purged.bytes()).isPositive();
+            assertThat(journal.bytes()).isEqualTo(bytesBefore - purged.bytes());
+            assertThat(journal.lastIndex()).isEqualTo(12);
+        }
+        assertThat(replayedIndexes(dir, 7, -1)).containsExactly(8L, 9L, 10L, 11L, 12L);
+        assertThat(replayedIndexes(dir, -1, -1)).as("from the first record still held").containsExactly(7L, 8L, 9L,
+                10L, 11L, 12L);
+    }
+
+    @Test
+    void shouldKeepACycleThatEndedAfterTheCutoff() {
+        journalInCycles(dir, 3);
+        List<Path> files = cycleFiles(dir);
+        try (ChronicleJournal journal = openOnClock(dir)) {
+            journal.replay(9, -1, r -> { });
+
+            Journal.Purged oneMsEarly = journal.purgeCycles(9, T0 + 2 * CYCLE_MS - 1);
+            Journal.Purged atTheEnd = journal.purgeCycles(9, T0 + 2 * CYCLE_MS);
+
+            assertThat(oneMsEarly.files()).as("the second cycle had not ended").containsExactly(files.get(0));
+            assertThat(atTheEnd.files()).containsExactly(files.get(1));
+            assertThat(atTheEnd.firstIndex()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void shouldKeepTheHeadCycleAndGoOnAppendingAfterAPurge() {
+        // given: 1..9 in three cycles; the clock has moved on three cycles with nothing appended
+        journalInCycles(dir, 3);
+        List<Path> files = cycleFiles(dir);
+        setClock(T0 + 6 * CYCLE_MS);
+        try (ChronicleJournal journal = openOnClock(dir)) {
+            journal.replay(9, -1, r -> { });
+
+            // when: the snapshot covers everything, and every cycle has ended
+            Journal.Purged purged = journal.purgeCycles(9, Long.MAX_VALUE);
+
+            // then: the chain head's cycle stays, and appends go on after it
+            assertThat(purged.files()).containsExactlyElementsOf(files.subList(0, 2));
+            assertThat(cycleFiles(dir)).containsExactly(files.get(2));
+            assertThat(journal.lastIndex()).isEqualTo(9);
+            journal.append(record(10));
+            journal.append(record(11));
+            assertThat(journal.purgeCycles(11, Long.MAX_VALUE).files()).as("the cycle of 9, now behind the head")
+                    .containsExactly(files.get(2));
+        }
+        assertThat(replayedIndexes(dir, 9, -1)).containsExactly(10L, 11L);
+        assertThat(replayedIndexes(dir, -1, -1)).containsExactly(10L, 11L);
+    }
+
+    @Test
+    void shouldDeleteNothingWhenNothingIsBothCoveredAndOldEnough() {
+        try (ChronicleJournal empty = openOnClock(dir.resolve("empty"))) {
+            empty.replay(-1, -1, r -> { });
+            assertThat(empty.purgeCycles(100, Long.MAX_VALUE)).isEqualTo(new Journal.Purged(List.of(), 0, -1));
+        }
+        journalInCycles(dir, 3);
+        List<Path> files = cycleFiles(dir);
+        try (ChronicleJournal journal = openOnClock(dir)) {
+            journal.replay(-1, -1, r -> { });
+            long bytes = journal.bytes();
+
+            Journal.Purged notCovered = journal.purgeCycles(2, Long.MAX_VALUE); // the first cycle holds 3
+            Journal.Purged notOld = journal.purgeCycles(9, T0 + CYCLE_MS - 1);
+
+            assertThat(notCovered).isEqualTo(new Journal.Purged(List.of(), 0, 1));
+            assertThat(notOld).isEqualTo(new Journal.Purged(List.of(), 0, 1));
+            assertThat(cycleFiles(dir)).isEqualTo(files);
+            assertThat(journal.bytes()).isEqualTo(bytes);
+        }
+        assertThat(replayedIndexes(dir, -1, -1)).hasSize(9);
+    }
+
+    @Test
+    void shouldReplayFromTheFirstCycleHeldWhenThePositionHintWasPurged() {
+        // given: a snapshot at 6 with the position of 6, then a purge of what the snapshot covers
+        long hintOf6 = journalInCycles(dir, 4)[6];
+        try (ChronicleJournal journal = openOnClock(dir)) {
+            journal.replay(6, hintOf6, r -> { });
+            assertThat(journal.purgeCycles(6, T0 + 4 * CYCLE_MS).files()).hasSize(2);
+        }
+
+        // when
+        List<Long> indexes = new ArrayList<>();
+        try (ChronicleJournal journal = openOnClock(dir)) {
+            journal.replay(6, hintOf6, r -> indexes.add(r.index()));
+            journal.append(record(13));
+        }
+
+        // then
+        assertThat(indexes).containsExactly(7L, 8L, 9L, 10L, 11L, 12L);
+        assertThat(replayedIndexes(dir, 6, -1)).containsExactly(7L, 8L, 9L, 10L, 11L, 12L, 13L);
+    }
+
+    @Test
+    void shouldDigestOnlyTheRecordsStillHeldAfterAPurge() {
+        journalInCycles(dir.resolve("purged"), 4);
+        journalInCycles(dir.resolve("whole"), 4);
+        try (ChronicleJournal purged = openOnClock(dir.resolve("purged"));
+             ChronicleJournal whole = openOnClock(dir.resolve("whole"))) {
+            purged.replay(-1, -1, r -> { });
+            purged.purgeCycles(6, T0 + 4 * CYCLE_MS);
+
+            JournalDigest afterPurge = purged.digest(1, 12);
+
+            assertThat(afterPurge.firstIndex()).as("what the range misses is told").isEqualTo(7);
+            assertThat(afterPurge.records()).isEqualTo(6);
+            assertThat(afterPurge.sha256()).isEqualTo(whole.digest(7, 12).sha256())
+                    .isNotEqualTo(whole.digest(1, 12).sha256());
+        }
+    }
+
+    @Test
+    void shouldDeleteNothingWhileAReaderIsOpen() {
+        journalInCycles(dir, 3);
+        List<Path> files = cycleFiles(dir);
+        List<Journal.Purged> duringReplay = new ArrayList<>();
+        try (ChronicleJournal journal = openOnClock(dir)) {
+            Journal.ReplayResult result = journal.replay(-1, -1, r -> {
+                if (r.index() == 4) {
+                    duringReplay.add(journal.purgeCycles(9, Long.MAX_VALUE));
+                }
+            });
+
+            assertThat(result.replayed()).isEqualTo(9);
+            assertThat(duringReplay).containsExactly(new Journal.Purged(List.of(), 0, 1));
+            assertThat(cycleFiles(dir)).isEqualTo(files);
+            assertThat(journal.purgeCycles(9, Long.MAX_VALUE).files()).hasSize(2);
+        }
+    }
+
+    @Test
+    void shouldOpenAppendToAndPurgeAJournalWrittenWithTheDailyRollCycle() {
+        // given: a journal from before retention, one file a day
+        try (ChronicleJournal daily = ChronicleJournal.open(dir, RollCycles.FAST_DAILY, clock)) {
+            daily.replay(-1, -1, r -> { });
+            for (long i = 1; i <= 3; i++) {
+                daily.append(record(i));
+            }
+        }
+
+        // when: opened as the journal is now, and appended to today
+        try (ChronicleJournal journal = ChronicleJournal.open(dir)) {
+            journal.replay(-1, -1, r -> { });
+            journal.append(record(4));
+        }
+
+        // then: it stays a daily journal, reads whole, and purges a day at a time
+        assertThat(cycleFiles(dir)).hasSize(2).allMatch(p -> p.getFileName().toString().matches("\\d{8}F\\.cq4"));
+        assertThat(replayedIndexes(dir, -1, -1)).containsExactly(1L, 2L, 3L, 4L);
+        try (ChronicleJournal journal = ChronicleJournal.open(dir)) {
+            journal.replay(3, -1, r -> { });
+            Journal.Purged purged = journal.purgeCycles(3, System.currentTimeMillis());
+            assertThat(purged.files()).hasSize(1);
+            assertThat(purged.firstIndex()).isEqualTo(4);
+        }
+        assertThat(replayedIndexes(dir, 3, -1)).containsExactly(4L);
+    }
+
+    @Test
+    void shouldGoOnAppendingWhenTheClockStepsBackAcrossACycleBoundary() {
+        setClock(T0 + CYCLE_MS - 1_000);
+        try (ChronicleJournal journal = openOnClock(dir)) {
+            journal.replay(-1, -1, r -> { });
+            journal.append(record(1));
+            clock.advanceMillis(2_000); // the next cycle
+            journal.append(record(2));
+            clock.advanceMillis(-3_000); // back into the first one, which Chronicle has closed
+            journal.append(record(3));
+        }
+        try (ChronicleJournal journal = openOnClock(dir)) { // and still behind after a restart
+            journal.replay(-1, -1, r -> { });
+            journal.append(record(4));
+        }
+        assertThat(cycleFiles(dir)).hasSize(2);
+        assertThat(replayedIndexes(dir, -1, -1)).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    private List<Long> replayedIndexes(Path dir, long afterIndex, long positionHint) {
+        List<Long> indexes = new ArrayList<>();
+        try (ChronicleJournal journal = openOnClock(dir)) {
+            journal.replay(afterIndex, positionHint, r -> indexes.add(r.index()));
+        }
+        return indexes;
+    }
+
+    /** The journal's cycle files, oldest first (their names sort by time). */
+    private static List<Path> cycleFiles(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".cq4")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
