@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param tls                       mutual TLS between members, or null for plain gRPC
  * @param minFreeBytes              below this much free space on the journal's disk, the member stops applying
  *                                  (and so acknowledging) until space is freed
+ * @param journalRetention          journal cycles that every retained snapshot covers are deleted once they are
+ *                                  this old
  */
 public record LogOptions(
         String clusterId,
@@ -43,7 +45,8 @@ public record LogOptions(
         int maxQueuedCommands,
         long logSegmentBytes,
         TlsFiles tls,
-        long minFreeBytes) {
+        long minFreeBytes,
+        Duration journalRetention) {
 
     /** The largest single command accepted; Ratis entries must fit in one log segment and one gRPC message. */
     public static final int MAX_COMMAND_BYTES = 1024 * 1024;
@@ -77,54 +80,60 @@ public record LogOptions(
     public static LogOptions defaults(String clusterId, String memberId, List<Peer> peers, Path dataDir) {
         return new LogOptions(clusterId, memberId, peers, dataDir,
                 Duration.ofMillis(600), Duration.ofMillis(1200), Duration.ofSeconds(3), Duration.ofSeconds(10),
-                10_000, 2, 1_000, 1024 * 1024, 1, 100_000, 32L << 20, null, 64L << 20);
+                10_000, 2, 1_000, 1024 * 1024, 1, 100_000, 32L << 20, null, 64L << 20, Duration.ofHours(24));
     }
 
     public LogOptions withElectionTimeout(Duration min, Duration max) {
         return new LogOptions(clusterId, memberId, peers, dataDir, min, max, rpcTimeout, submitTimeout,
                 snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes, maxEntriesInFlight,
-                maxQueuedCommands, logSegmentBytes, tls, minFreeBytes);
+                maxQueuedCommands, logSegmentBytes, tls, minFreeBytes, journalRetention);
     }
 
     public LogOptions withTimeouts(Duration rpc, Duration submit) {
         return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax, rpc,
                 submit, snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes,
-                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls, minFreeBytes);
+                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls, minFreeBytes, journalRetention);
     }
 
     public LogOptions withSnapshots(long thresholdEntries, int retained) {
         return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax,
                 rpcTimeout, submitTimeout, thresholdEntries, retained, maxBatchCommands, maxBatchBytes,
-                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls, minFreeBytes);
+                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls, minFreeBytes, journalRetention);
     }
 
     public LogOptions withBatching(int commands, int bytes, int entriesInFlight, int queuedCommands) {
         return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax,
                 rpcTimeout, submitTimeout, snapshotThresholdEntries, snapshotsRetained, commands, bytes,
-                entriesInFlight, queuedCommands, logSegmentBytes, tls, minFreeBytes);
+                entriesInFlight, queuedCommands, logSegmentBytes, tls, minFreeBytes, journalRetention);
     }
 
     public LogOptions withLogSegmentBytes(long bytes) {
         return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax, rpcTimeout,
                 submitTimeout, snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes,
-                maxEntriesInFlight, maxQueuedCommands, bytes, tls, minFreeBytes);
+                maxEntriesInFlight, maxQueuedCommands, bytes, tls, minFreeBytes, journalRetention);
     }
 
     public LogOptions withDataDir(Path dir) {
         return new LogOptions(clusterId, memberId, peers, dir, electionTimeoutMin, electionTimeoutMax, rpcTimeout,
                 submitTimeout, snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes,
-                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls, minFreeBytes);
+                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls, minFreeBytes, journalRetention);
     }
 
     public LogOptions withTls(TlsFiles files) {
         return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax, rpcTimeout,
                 submitTimeout, snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes,
-                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, files, minFreeBytes);
+                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, files, minFreeBytes, journalRetention);
     }
 
     public LogOptions withMinFreeBytes(long bytes) {
         return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax, rpcTimeout,
                 submitTimeout, snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes,
-                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls, bytes);
+                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls, bytes, journalRetention);
+    }
+
+    public LogOptions withJournalRetention(Duration retention) {
+        return new LogOptions(clusterId, memberId, peers, dataDir, electionTimeoutMin, electionTimeoutMax, rpcTimeout,
+                submitTimeout, snapshotThresholdEntries, snapshotsRetained, maxBatchCommands, maxBatchBytes,
+                maxEntriesInFlight, maxQueuedCommands, logSegmentBytes, tls, minFreeBytes, retention);
     }
 }

@@ -119,7 +119,8 @@ public record NodeConfig(
                     c.getLong("snapshot.threshold-entries"), c.getInt("snapshot.retained"),
                     c.getInt("batching.max-commands"), intBytes(c, "batching.max-bytes"),
                     c.getInt("batching.max-entries-in-flight"), c.getInt("batching.max-queued-commands"),
-                    c.getBytes("snapshot.log-segment-size"), tls.raftFiles(), c.getBytes("storage.min-free"));
+                    c.getBytes("snapshot.log-segment-size"), tls.raftFiles(), c.getBytes("storage.min-free"),
+                    c.getDuration("storage.journal-retention"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("Invalid raft, batching or snapshot settings: " + e.getMessage(), e);
         }

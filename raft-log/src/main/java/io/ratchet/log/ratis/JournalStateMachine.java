@@ -65,6 +65,7 @@ final class JournalStateMachine extends BaseStateMachine {
     private final LogApplier applier;
     private final Path journalDir;
     private final long minFreeBytes;
+    private final long journalRetentionMs;
     private final java.util.function.Consumer<String> onDiskFault;
     private final Runnable onDiskClear;
     private DiskGuard diskGuard;
@@ -92,8 +93,10 @@ final class JournalStateMachine extends BaseStateMachine {
      * @param onDiskClear told when it takes them again
      */
     JournalStateMachine(String memberId, LogApplier applier, Path journalDir, long minFreeBytes,
+                        java.time.Duration journalRetention,
                         java.util.function.Consumer<String> onDiskFault, Runnable onDiskClear) {
         this.memberId = memberId;
+        this.journalRetentionMs = journalRetention.toMillis();
         this.applier = Objects.requireNonNull(applier, "applier");
         this.journalDir = journalDir;
         this.minFreeBytes = minFreeBytes;
@@ -349,6 +352,7 @@ final class JournalStateMachine extends BaseStateMachine {
                 throw new IOException("Writing the snapshot at index " + pending.index() + " failed",
                         pending.done().handle((v, e) -> e.getCause()).join());
             }
+            purgeJournal();
             return snapshotIndex.get();
         }
         TermIndex applied = getLastAppliedTermIndex();
@@ -386,6 +390,29 @@ final class JournalStateMachine extends BaseStateMachine {
                     syncedMs, capturedMs);
         }, snapshotWriter));
         return snapshotIndex.get();
+    }
+
+    /**
+     * Deletes the journal cycles that every snapshot still on disk covers (a restart loads one of them and replays
+     * what follows it) and that are older than the retention. On the apply thread, between appends, as the journal
+     * requires; the journal skips the purge if a digest is reading.
+     */
+    private void purgeJournal() {
+        long covered = Long.MAX_VALUE;
+        try (java.util.stream.Stream<Path> list = Files.list(snapshotDir())) {
+            for (Path p : (Iterable<Path>) list::iterator) {
+                var m = SimpleStateMachineStorage.SNAPSHOT_REGEX.matcher(p.getFileName().toString());
+                if (m.matches()) {
+                    covered = Math.min(covered, Long.parseLong(m.group(2)));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: cannot list the snapshots, so the journal is not purged: {}", memberId, e.toString());
+            return;
+        }
+        if (covered != Long.MAX_VALUE) {
+            journal.purgeCycles(covered, System.currentTimeMillis() - journalRetentionMs);
+        }
     }
 
     /** A snapshot being written off the apply thread. */
