@@ -28,7 +28,7 @@ class ArchitectureTest {
     void theModelIsPure() {
         noClasses().that().resideInAPackage("io.ratchet.node.model..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "org.apache.ratis..", "net.openhft..",
-                        "io.ratchet.log..", "io.ratchet.node.engine..", "io.ratchet.node.http..")
+                        "org.rocksdb..", "io.ratchet.log..", "io.ratchet.node.store..", "io.ratchet.node.engine..", "io.ratchet.node.http..")
                 .orShould().callMethod(System.class, "currentTimeMillis")
                 .orShould().callMethod(System.class, "nanoTime")
                 .check(CLASSES);

@@ -74,8 +74,11 @@ public final class ProcessCluster implements AutoCloseable {
 
     public void start(String id) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(java, "@" + JVM_OPTIONS, "-jar", JAR.toString(),
-                "--config", config.toString(), "--node", id)
+        List<String> command = new ArrayList<>(List.of(java, "@" + JVM_OPTIONS));
+        // -Dratchet.log.ratis=INFO on the test JVM shows Ratis's own logs in the nodes' logs
+        Optional.ofNullable(System.getProperty("ratchet.log.ratis")).ifPresent(l -> command.add("-Dratchet.log.ratis=" + l));
+        command.addAll(List.of("-jar", JAR.toString(), "--config", config.toString(), "--node", id));
+        Process process = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(id + ".log").toFile()))
@@ -89,6 +92,11 @@ public final class ProcessCluster implements AutoCloseable {
         if (process != null) {
             process.destroyForcibly().waitFor();
         }
+    }
+
+    /** The node's data directory (its Raft log, journal and finished store). */
+    public Path dataDir(String id) {
+        return dir.resolve("data").resolve(id);
     }
 
     public String url(String id) {

@@ -160,8 +160,12 @@ final class JournalStateMachine extends BaseStateMachine {
 
     @Override
     public void pause() {
-        getLifeCycle().transition(LifeCycle.State.PAUSING);
-        getLifeCycle().transition(LifeCycle.State.PAUSED);
+        // Ratis pauses before each install-snapshot request it takes, and a snapshot of several files (or one larger
+        // than a chunk) takes several: only the first one pauses.
+        if (getLifeCycleState() != LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(LifeCycle.State.PAUSING);
+            getLifeCycle().transition(LifeCycle.State.PAUSED);
+        }
     }
 
     /** Called by Ratis after it installed a snapshot from the leader into the storage directory. */
