@@ -11,17 +11,25 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
  * {@code bin/bench}: starts three node processes and a business-service process, warms them up, then alternates
  * the HTTP ceiling, the Raft ceiling and Ratchet at saturation for {@code --rounds} rounds, and ends with Ratchet
  * at a fixed offered rate. Prints the table and writes {@code target/bench/bench.{txt,json,svg}}.
+ *
+ * <p>{@code bin/bench --soak 30m} instead offers sagas at a fixed rate for that long, samples the nodes (heap, RSS,
+ * data directories, snapshots) every {@code --sample}, then times a follower's restart after a SIGKILL, and writes
+ * {@code target/bench/soak.{txt,json,svg}}.
  *
  * <p>Run by bin/bench as {@code java @node/target/jvm.options -cp <jmh classpath> io.ratchet.jmh.bench.Bench ...}.
  */
@@ -55,8 +63,16 @@ public final class Bench {
         Path work = Files.createTempDirectory("ratchet-bench");
         try (Processes processes = new Processes(repo, work)) {
             System.out.println("starting three nodes and the business service in " + work + " ...");
-            processes.startCluster("");
+            processes.startCluster("", options.soak() == null ? List.of() : options.soak().nodeArgs());
             processes.startService(System.getProperty("java.class.path"), options.branches());
+            if (options.soak() != null) {
+                SoakReport soak = new Bench(options, processes).soak();
+                System.out.print(soak.verdictText());
+                soak.write(out);
+                System.out.println("report: " + out.resolve("soak.txt") + ", " + out.resolve("soak.json") + ", "
+                        + out.resolve("soak.svg") + "; node logs in " + work);
+                System.exit(soak.failed() ? 1 : 0);
+            }
             Report report = new Bench(options, processes).run(work);
             System.out.println(report.table());
             report.write(out);
@@ -110,6 +126,74 @@ public final class Bench {
             report.recordings.addAll(recordings);
         }
         return report;
+    }
+
+    /**
+     * The soak: a warm-up, then sagas at the fixed rate while a sampler thread reads the nodes at the end of every
+     * sample interval (so a slow node delays no submit), then the restart of a follower.
+     */
+    private SoakReport soak() throws Exception {
+        BenchOptions.Soak soak = options.soak();
+        SoakReport report = new SoakReport(options);
+        NodeSampler sampler = new NodeSampler(processes);
+        Load.Operation submit = (http, seq) -> submitSaga(http, seq, options.waitResult());
+        ExecutorService sampling = Executors.newSingleThreadExecutor(r -> new Thread(r, "soak-sampler"));
+        try (Load load = new Load(options.concurrency())) {
+            if (options.warmupS() > 0) {
+                load.run("warm-up", submit, options.warmupS(), options.rate(), options.concurrency(),
+                        s -> progress("warm-up", s, options.warmupS()));
+            }
+            long[] finishedBefore = {stats().completed};
+            Histogram interval = new Histogram(3);
+            Load.Tick[] last = {new Load.Tick(0, null, 0, 0, 0)};
+            System.out.printf(Locale.ROOT, "%nsoak: %.0f sagas/s for %d s, a sample every %d s; node flags %s%n%n",
+                    options.rate(), soak.durationS(), soak.sampleS(), soak.nodeArgs());
+            load.run("soak", submit, soak.durationS(), options.rate(), options.concurrency(),
+                    s -> progress("soak", s, soak.durationS()), tick -> {
+                        interval.add(tick.latencyMicros());
+                        if (tick.second() % soak.sampleS() != 0 && tick.second() != soak.durationS()) {
+                            return;
+                        }
+                        Histogram latency = interval.copy();
+                        interval.reset();
+                        Load.Tick previous = last[0];
+                        last[0] = tick;
+                        sampling.execute(() -> {
+                            SoakReport.Sample sample = sample(sampler, previous, tick, latency, finishedBefore);
+                            boolean first = report.samples().isEmpty();
+                            report.add(sample);
+                            // The header after the first sample: it names the nodes and the heap metric they have.
+                            System.out.print("\r" + (first ? report.header() : "") + report.row(sample));
+                        });
+                    });
+            sampling.shutdown();
+            sampling.awaitTermination(1, TimeUnit.MINUTES);
+        }
+        System.out.println("\nkilling a follower (SIGKILL) and timing its restart ...");
+        report.restart = sampler.restartFollower(Duration.ofMinutes(5));
+        return report;
+    }
+
+    /** The sample of the interval from {@code previous} to {@code tick}; runs on the sampler thread. */
+    private SoakReport.Sample sample(NodeSampler sampler, Load.Tick previous, Load.Tick tick, Histogram latency,
+                                     long[] finishedBefore) {
+        double finishedPerS = -1;
+        double endToEndP99 = -1;
+        try {
+            Stats now = stats();
+            finishedPerS = (now.completed - finishedBefore[0]) / (double) (tick.second() - previous.second());
+            finishedBefore[0] = now.completed;
+            endToEndP99 = ms(now.endToEnd, 99);
+        } catch (Exception e) {
+            System.err.println("soak: the business service did not answer its stats: " + e);
+        }
+        return new SoakReport.Sample(tick.second(), finishedPerS, ms(latency, 50), ms(latency, 99),
+                tick.failed() - previous.failed(), tick.heldBack() - previous.heldBack(), endToEndP99,
+                sampler.sample());
+    }
+
+    private static double ms(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(percentile) / 1000.0;
     }
 
     /** Submits sagas for a while, then waits (up to 60 s) for the ones acknowledged to finish. */

@@ -33,6 +33,18 @@ final class Load implements AutoCloseable {
     record Second(int second, long completed, double p99Ms) {
     }
 
+    /**
+     * The end of a second of a phase, told to a {@link TickListener}: the latency of the operations completed in that
+     * second, and the phase's counts so far.
+     */
+    record Tick(int second, Histogram latencyMicros, long completed, long failed, long heldBack) {
+    }
+
+    /** Told of each {@link Tick} on the thread that called {@link #run}; it must return quickly. */
+    interface TickListener {
+        void onTick(Tick tick);
+    }
+
     /** What a phase measured. */
     record Result(String name, double seconds, long completed, long failed, long heldBack, Histogram latencyMicros,
                   List<Second> timeline) {
@@ -59,6 +71,12 @@ final class Load implements AutoCloseable {
      */
     Result run(String name, Operation op, int seconds, double rate, int concurrency, IntFunction<String> progress)
             throws InterruptedException {
+        return run(name, op, seconds, rate, concurrency, progress, tick -> { });
+    }
+
+    /** As {@link #run(String, Operation, int, double, int, IntFunction)}, and tells {@code ticks} of every second. */
+    Result run(String name, Operation op, int seconds, double rate, int concurrency, IntFunction<String> progress,
+               TickListener ticks) throws InterruptedException {
         Recorder latency = new Recorder(3);
         Histogram total = new Histogram(3);
         AtomicLong completed = new AtomicLong();
@@ -123,6 +141,7 @@ final class Load implements AutoCloseable {
             timeline.add(new Second(second, done - lastCompleted,
                     interval.getTotalCount() == 0 ? 0 : interval.getValueAtPercentile(99) / 1000.0));
             lastCompleted = done;
+            ticks.onTick(new Tick(second, interval, done, failed.get(), heldBack.get()));
             System.out.print(progress.apply(second) + "\r");
         }
         // Answers still in flight after the end are not counted; give them a moment so the next phase starts clean.

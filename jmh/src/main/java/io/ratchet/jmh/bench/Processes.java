@@ -20,7 +20,8 @@ import java.util.Map;
 
 /**
  * The processes of a benchmark run: three nodes from the fat jar on free ports (a configuration that includes the
- * repository's cluster.conf) and the business service; all destroyed on {@link #close} and on JVM exit.
+ * repository's cluster.conf) and the business service; all destroyed on {@link #close} and on JVM exit. A node can
+ * be killed and started again with the command line it first had.
  */
 final class Processes implements AutoCloseable {
 
@@ -28,6 +29,8 @@ final class Processes implements AutoCloseable {
     private final Path dir;
     private final List<Process> started = new ArrayList<>();
     private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
+    /** Each node's command line, for {@link #restart}; its process is {@code started} at the same position. */
+    private final Map<String, List<String>> nodeCommands = new LinkedHashMap<>();
     private int servicePort;
 
     Processes(Path repo, Path dir) {
@@ -36,8 +39,8 @@ final class Processes implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "bench-processes"));
     }
 
-    /** Starts n1..n3 and waits until one leads. */
-    void startCluster(String extraConf) throws IOException, InterruptedException {
+    /** Starts n1..n3, each with {@code nodeArgs} ({@code --ratchet.key=value} overrides), and waits until one leads. */
+    void startCluster(String extraConf, List<String> nodeArgs) throws IOException, InterruptedException {
         StringBuilder conf = new StringBuilder("include file(\"" + repo.resolve("cluster.conf") + "\")\n");
         for (String id : List.of("n1", "n2", "n3")) {
             int http = freePort();
@@ -50,10 +53,12 @@ final class Processes implements AutoCloseable {
         Path config = dir.resolve("cluster.conf");
         Files.writeString(config, conf);
         for (String id : httpPorts.keySet()) {
-            started.add(new ProcessBuilder(java(), "@" + repo.resolve("node/target/jvm.options"), "-jar",
-                    repo.resolve("node/target/ratchet-node.jar").toString(), "--config", config.toString(), "--node", id)
-                    .directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve(id + ".log").toFile()).start());
+            List<String> command = new ArrayList<>(List.of(java(), "@" + repo.resolve("node/target/jvm.options"),
+                    "-jar", repo.resolve("node/target/ratchet-node.jar").toString(), "--config", config.toString(),
+                    "--node", id));
+            command.addAll(nodeArgs);
+            nodeCommands.put(id, List.copyOf(command));
+            started.add(startNode(id));
         }
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -72,6 +77,50 @@ final class Processes implements AutoCloseable {
             Thread.sleep(200); // polling a process we started, with a deadline
         }
         throw new IOException("No leader within 120 s; see the node logs in " + dir);
+    }
+
+    private Process startNode(String id) throws IOException {
+        return new ProcessBuilder(nodeCommands.get(id)).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(id + ".log").toFile())).start();
+    }
+
+    /** SIGKILLs node {@code id} and waits until it has exited. */
+    synchronized void kill(String id) throws InterruptedException {
+        Process p = node(id);
+        p.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
+        p.waitFor();
+    }
+
+    /** Starts node {@code id} again, with the command line and data directory it had. */
+    synchronized void restart(String id) throws IOException {
+        started.set(nodeIndex(id), startNode(id));
+    }
+
+    /** The node ids, n1..n3. */
+    List<String> nodeIds() {
+        return List.copyOf(httpPorts.keySet());
+    }
+
+    String nodeUrl(String id) {
+        return "http://127.0.0.1:" + httpPorts.get(id);
+    }
+
+    /** The current process of node {@code id}. */
+    synchronized Process node(String id) {
+        return started.get(nodeIndex(id));
+    }
+
+    /** Node {@code id}'s data directory, as the generated configuration names it. */
+    Path dataDir(String id) {
+        return dir.resolve("data").resolve(id);
+    }
+
+    private int nodeIndex(String id) {
+        int i = new ArrayList<>(nodeCommands.keySet()).indexOf(id);
+        if (i < 0) {
+            throw new IllegalArgumentException("Expected one of " + nodeCommands.keySet() + ", but got '" + id + "'");
+        }
+        return i;
     }
 
     /** Starts the business service process and waits for its "listening" line. */
@@ -136,7 +185,7 @@ final class Processes implements AutoCloseable {
     }
 
     List<String> nodeUrls() {
-        return httpPorts.values().stream().map(p -> "http://127.0.0.1:" + p).toList();
+        return httpPorts.keySet().stream().map(this::nodeUrl).toList();
     }
 
     int servicePort() {
