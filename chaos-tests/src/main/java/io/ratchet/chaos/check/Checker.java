@@ -122,7 +122,13 @@ public final class Checker {
                 wrong.add("indexes " + range.from() + ".." + range.to() + " differ: " + new TreeMap<>(range.digests()));
             }
         }
-        return new Verdict(Invariant.SAME_JOURNALS, h.journals().size(), wrong);
+        for (History.StoreRange range : h.stores()) {
+            if (range.digests().values().stream().distinct().count() > 1) {
+                wrong.add("finished stores, keys '" + range.prefix() + "' at index " + range.index() + ", differ: "
+                        + new TreeMap<>(range.digests()));
+            }
+        }
+        return new Verdict(Invariant.SAME_JOURNALS, h.journals().size() + h.stores().size(), wrong);
     }
 
     private static Verdict oneLeaderPerTerm(History h) {

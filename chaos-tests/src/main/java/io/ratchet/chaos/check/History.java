@@ -15,13 +15,19 @@ import java.util.Set;
  * @param initialBalances each account's balance before the run
  * @param leadersByTerm the nodes seen saying they led, by term (polled during the run)
  * @param journals      each node's journal digest per range of Raft indexes, over the ranges every node holds
+ * @param stores        each node's finished-store digest per key range, read when every node was at the same index
  */
 public record History(Map<String, Saga> sagas, Map<String, Map<String, String>> nodes,
                       List<Effect> effects, long initialTotal, Map<Integer, Long> initialBalances,
-                      Map<Integer, Long> balances, Map<Long, Set<String>> leadersByTerm, List<JournalRange> journals) {
+                      Map<Integer, Long> balances, Map<Long, Set<String>> leadersByTerm, List<JournalRange> journals,
+                      List<StoreRange> stores) {
 
     /** Raft indexes {@code from}..{@code to}: each node's journal digest of them (node → SHA-256). */
     public record JournalRange(long from, long to, Map<String, String> digests) {
+    }
+
+    /** The keys starting with {@code prefix} of the finished stores, at Raft index {@code index}: node → SHA-256. */
+    public record StoreRange(String prefix, long index, Map<String, String> digests) {
     }
 
     /**

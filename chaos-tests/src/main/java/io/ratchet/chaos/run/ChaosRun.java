@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -158,7 +159,7 @@ public final class ChaosRun {
             leaders.stop();
             workload.writeHistory(dir.resolve("history.jsonl"), start);
             History history = history(cluster, workload, nodes, leaders.byTerm(),
-                    journals(cluster, Duration.ofSeconds(60)));
+                    journals(cluster, Duration.ofSeconds(60)), stores(cluster, Duration.ofSeconds(60)));
             RunTimeline timeline = new RunTimeline(workload.submits(), start, faults);
             Result result = new Result(scenario, seed, workload.sagas().size(), workload.acknowledged(),
                     List.copyOf(faults), Checker.check(history), timeline.leaderKillRecoveriesMs(), timeline.svg(),
@@ -277,23 +278,60 @@ public final class ChaosRun {
         return ranges;
     }
 
+    /** The finished stores' key ranges: transactions, the creation index, the finish index, the meta keys (hex). */
+    private static final List<String> STORE_PREFIXES = List.of("74", "63", "66", "6d");
+
+    /**
+     * Each node's finished-store digest per key range, read once every node's store is at the same index (the last
+     * change it applied; a retention sweep may move it between two reads, so the reads are repeated until it holds).
+     */
+    private static List<History.StoreRange> stores(ChaosCluster cluster, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            List<History.StoreRange> ranges = new ArrayList<>();
+            Set<Long> indexes = new HashSet<>();
+            for (String prefix : STORE_PREFIXES) {
+                String to = Integer.toHexString(Integer.parseInt(prefix, 16) + 1);
+                Map<String, String> digests = new TreeMap<>();
+                for (String id : cluster.ids()) {
+                    JsonNode d = get(cluster, id, "/api/ratchet/store/digest?from=" + prefix + "&to=" + to);
+                    indexes.add(d.path("index").asLong());
+                    digests.put(id, d.path("keys").asLong() + ":" + d.path("sha256").asText());
+                }
+                ranges.add(new History.StoreRange(prefix, indexes.iterator().next(), digests));
+            }
+            if (indexes.size() == 1) {
+                return ranges;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The finished stores did not reach the same index within " + within
+                        + ": " + indexes);
+            }
+            Thread.sleep(200); // polling for a sweep to reach every node, with a deadline
+        }
+    }
+
     private static boolean sameAppliedIndex(List<JsonNode> statuses) {
         return statuses.stream().allMatch(s -> s != null
                 && s.path("appliedIndex").asLong() == statuses.get(0).path("appliedIndex").asLong());
     }
 
     private static JsonNode digest(ChaosCluster cluster, String id, long from, long to) throws Exception {
+        return get(cluster, id, "/api/ratchet/journal/digest?from=" + from + "&to=" + to);
+    }
+
+    private static JsonNode get(ChaosCluster cluster, String id, String pathAndQuery) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(cluster.url(id)
-                + "/api/ratchet/journal/digest?from=" + from + "&to=" + to)).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                + pathAndQuery)).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
-            throw new IOException(id + " answered " + r.statusCode() + " to a journal digest: " + r.body());
+            throw new IOException(id + " answered " + r.statusCode() + " to " + pathAndQuery + ": " + r.body());
         }
         return JSON.readTree(r.body());
     }
 
     private static History history(ChaosCluster cluster, Workload workload, Map<String, Map<String, String>> nodes,
-                                   Map<Long, Set<String>> leaders, List<History.JournalRange> journals)
+                                   Map<Long, Set<String>> leaders, List<History.JournalRange> journals,
+                                   List<History.StoreRange> stores)
             throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 cluster.bankUrl("/state"))).build(), HttpResponse.BodyHandlers.ofString());
@@ -310,6 +348,6 @@ public final class ChaosRun {
         }
         // Effects of other runs' gids cannot occur: the bank is this run's own.
         return new History(new TreeMap<>(workload.sagas()), nodes, effects, ACCOUNTS * BALANCE, initial, balances,
-                leaders, journals);
+                leaders, journals, stores);
     }
 }

@@ -67,7 +67,8 @@ class CheckerTest {
         }
         return new History(sagas, nodes, effects, 5 * START, initial, balances,
                 Map.of(1L, Set.of("n1"), 2L, Set.of("n2")), List.of(new History.JournalRange(0, 999,
-                        Map.of("n1", "ab", "n2", "ab", "n3", "ab"))));
+                        Map.of("n1", "ab", "n2", "ab", "n3", "ab"))),
+                List.of(new History.StoreRange("74", 900, Map.of("n1", "ef", "n2", "ef", "n3", "ef"))));
     }
 
     private static Map<Invariant, Verdict> verdicts(History h) {
@@ -95,7 +96,7 @@ class CheckerTest {
         Transfer first = h.sagas().get(victim).steps().get(0);
         balances.merge(first.account(), first.amount(), Long::sum);
         History broken = new History(h.sagas(), h.nodes(), effects, h.initialTotal(), h.initialBalances(), balances,
-                h.leadersByTerm(), h.journals());
+                h.leadersByTerm(), h.journals(), h.stores());
 
         Map<Invariant, Verdict> v = verdicts(broken);
 
@@ -120,7 +121,7 @@ class CheckerTest {
         nodes.put("n3", n3);
 
         Map<Invariant, Verdict> v = verdicts(new History(h.sagas(), nodes, h.effects(), h.initialTotal(),
-                h.initialBalances(), h.balances(), h.leadersByTerm(), h.journals()));
+                h.initialBalances(), h.balances(), h.leadersByTerm(), h.journals(), h.stores()));
 
         assertThat(v.get(Invariant.NO_ACKNOWLEDGED_LOSS).counterExamples()).containsExactly(gid + " is missing on n2");
         assertThat(v.get(Invariant.ALL_TERMINAL).counterExamples()).containsExactly(other + " is aborting on n3");
@@ -140,7 +141,7 @@ class CheckerTest {
         effects.add(lastOfFailed + 1, new Effect(failed, 2, Op.ACTION));
 
         Map<Invariant, Verdict> v = verdicts(new History(h.sagas(), h.nodes(), effects, h.initialTotal(),
-                h.initialBalances(), h.balances(), h.leadersByTerm(), h.journals()));
+                h.initialBalances(), h.balances(), h.leadersByTerm(), h.journals(), h.stores()));
 
         assertThat(v.get(Invariant.NO_ACTION_AFTER_ABORT).counterExamples()).singleElement().asString()
                 .startsWith(failed + ": action of step 2");
@@ -154,12 +155,25 @@ class CheckerTest {
                 new History.JournalRange(1_000, 1_999, Map.of("n1", "cd", "n2", "ce", "n3", "cd")));
 
         Map<Invariant, Verdict> v = verdicts(new History(h.sagas(), h.nodes(), h.effects(), h.initialTotal(),
-                h.initialBalances(), h.balances(), h.leadersByTerm(), journals));
+                h.initialBalances(), h.balances(), h.leadersByTerm(), journals, h.stores()));
 
         assertThat(v.get(Invariant.SAME_JOURNALS).counterExamples())
                 .containsExactly("indexes 1000..1999 differ: {n1=cd, n2=ce, n3=cd}");
-        assertThat(v.get(Invariant.SAME_JOURNALS).checked()).isEqualTo(2);
+        assertThat(v.get(Invariant.SAME_JOURNALS).checked()).isEqualTo(3);
         assertThat(verdicts(h).get(Invariant.SAME_JOURNALS).held()).isTrue();
+    }
+
+    @Test
+    void shouldReportTheKeysWhereOneFinishedStoreDiffers() {
+        History h = consistent(5);
+        List<History.StoreRange> stores = List.of(new History.StoreRange("74", 900,
+                Map.of("n1", "ef", "n2", "ef", "n3", "e0")));
+
+        Map<Invariant, Verdict> v = verdicts(new History(h.sagas(), h.nodes(), h.effects(), h.initialTotal(),
+                h.initialBalances(), h.balances(), h.leadersByTerm(), h.journals(), stores));
+
+        assertThat(v.get(Invariant.SAME_JOURNALS).counterExamples())
+                .containsExactly("finished stores, keys '74' at index 900, differ: {n1=ef, n2=ef, n3=e0}");
     }
 
     @Test
@@ -169,7 +183,7 @@ class CheckerTest {
                 4L, Set.of("n2", "n3"));
 
         Map<Invariant, Verdict> v = verdicts(new History(h.sagas(), h.nodes(), h.effects(), h.initialTotal(),
-                h.initialBalances(), h.balances(), leaders, h.journals()));
+                h.initialBalances(), h.balances(), leaders, h.journals(), h.stores()));
 
         assertThat(v.get(Invariant.ONE_LEADER_PER_TERM).counterExamples())
                 .containsExactly("term 4 had leaders [n2, n3]");
