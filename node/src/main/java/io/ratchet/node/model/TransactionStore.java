@@ -75,7 +75,10 @@ public final class TransactionStore {
      * unfinished one in the heap, a finished one in the finished store (and out of the heap).
      */
     public void put(GlobalTransaction tx, TimelineEntry entry) {
-        Timeline timeline = timeline(tx.gid()).append(entry);
+        // An unfinished transaction never comes back from the finished store (nothing leaves succeed or failed), so
+        // only a finished one may need its timeline from there.
+        Timeline timeline = (tx.status().isFinal() ? timeline(tx.gid())
+                : timelines.getOrDefault(tx.gid(), Timeline.EMPTY)).append(entry);
         if (tx.status().isFinal()) {
             // Written to disk before it leaves the heap, so a concurrent reader finds it in one place or the other.
             finished.put(new FinishedTransaction(tx, timeline), entry.index(), entry.term());
