@@ -66,6 +66,7 @@ final class JournalStateMachine extends BaseStateMachine {
     private final Path journalDir;
     private final long minFreeBytes;
     private final long journalRetentionMs;
+    private final int snapshotsRetained;
     private final java.util.function.Consumer<String> onDiskFault;
     private final Runnable onDiskClear;
     private DiskGuard diskGuard;
@@ -93,10 +94,11 @@ final class JournalStateMachine extends BaseStateMachine {
      * @param onDiskClear told when it takes them again
      */
     JournalStateMachine(String memberId, LogApplier applier, Path journalDir, long minFreeBytes,
-                        java.time.Duration journalRetention,
+                        int snapshotsRetained, java.time.Duration journalRetention,
                         java.util.function.Consumer<String> onDiskFault, Runnable onDiskClear) {
         this.memberId = memberId;
         this.journalRetentionMs = journalRetention.toMillis();
+        this.snapshotsRetained = Math.max(1, snapshotsRetained);
         this.applier = Objects.requireNonNull(applier, "applier");
         this.journalDir = journalDir;
         this.minFreeBytes = minFreeBytes;
@@ -127,7 +129,7 @@ final class JournalStateMachine extends BaseStateMachine {
         long started = System.nanoTime();
         SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
         // Files of a snapshot whose write a crash interrupted, or of one Ratis has deleted since.
-        SnapshotFiles.deleteOrphans(snapshotDir());
+        SnapshotFiles.deleteOlder(snapshotDir(), snapshotsRetained);
         long afterIndex = -1;
         long positionHint = -1;
         if (snapshot != null) {
@@ -385,7 +387,7 @@ final class JournalStateMachine extends BaseStateMachine {
             }
             snapshotIndex.accumulateAndGet(applied.getIndex(), Math::max);
             try {
-                SnapshotFiles.deleteOrphans(files.getParent());
+                SnapshotFiles.deleteOlder(files.getParent(), snapshotsRetained);
             } catch (IOException e) {
                 LOG.warn("{}: cannot delete the files of older snapshots: {}", memberId, e.toString());
             }

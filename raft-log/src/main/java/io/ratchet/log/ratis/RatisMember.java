@@ -86,7 +86,8 @@ public final class RatisMember implements ReplicatedLog {
         // The state machine is made before the member that handles its disk faults.
         AtomicReference<RatisMember> member = new AtomicReference<>();
         JournalStateMachine stateMachine = new JournalStateMachine(options.memberId(), applier,
-                options.dataDir().resolve("journal"), options.minFreeBytes(), options.journalRetention(),
+                options.dataDir().resolve("journal"), options.minFreeBytes(), options.snapshotsRetained(),
+                options.journalRetention(),
                 fault -> Optional.ofNullable(member.get()).ifPresent(RatisMember::onDiskFault),
                 () -> Optional.ofNullable(member.get()).ifPresent(RatisMember::onDiskClear));
         Parameters parameters = tlsParameters(options.tls());

@@ -59,19 +59,35 @@ final class SnapshotFiles {
         }
     }
 
-    /** Deletes the files directories whose snapshot file is gone (deleted by Ratis, or never renamed into place). */
-    static void deleteOrphans(Path snapshotDir) throws IOException {
+    /**
+     * Deletes the files directories of all but the newest {@code keep} snapshots, and those whose snapshot file is
+     * gone (never renamed into place after a crash). Ratis deletes the snapshot files beyond its retention after this
+     * runs, so their directories would otherwise linger for a snapshot period.
+     */
+    static void deleteOlder(Path snapshotDir, int keep) throws IOException {
         if (!Files.isDirectory(snapshotDir)) {
             return;
         }
+        List<Path> dirs;
         try (Stream<Path> list = Files.list(snapshotDir)) {
-            for (Path dir : list.filter(p -> DIRECTORY.matcher(p.getFileName().toString()).matches()).toList()) {
-                String name = dir.getFileName().toString();
-                if (!Files.exists(dir.resolveSibling(name.substring(0, name.length() - SUFFIX.length())))) {
-                    delete(dir);
-                }
+            dirs = list.filter(p -> DIRECTORY.matcher(p.getFileName().toString()).matches())
+                    .sorted(Comparator.comparingLong(SnapshotFiles::index).reversed()).toList();
+        }
+        int kept = 0;
+        for (Path dir : dirs) {
+            String name = dir.getFileName().toString();
+            boolean hasSnapshot = Files.exists(dir.resolveSibling(name.substring(0, name.length() - SUFFIX.length())));
+            if (hasSnapshot && kept < keep) {
+                kept++;
+            } else {
+                delete(dir);
             }
         }
+    }
+
+    private static long index(Path filesDir) {
+        String name = filesDir.getFileName().toString();
+        return Long.parseLong(name.substring(name.indexOf('_') + 1, name.length() - SUFFIX.length()));
     }
 
     static void delete(Path dir) throws IOException {
