@@ -179,17 +179,19 @@ final class NodeSampler {
     }
 
     /**
-     * The bytes of the regular files under {@code dir} (their length, as {@code ls} shows it); 0 if it does not
-     * exist. Files and directories that vanish during the walk are skipped: the nodes purge Raft segments, replace
+     * The bytes of the regular files under {@code dir} (their length, as {@code ls} shows it), each file once even
+     * when it is hard-linked several times under it (a snapshot's checkpoint links the finished store's tables); 0 if
+     * it does not exist. Files and directories that vanish during the walk are skipped: the nodes purge Raft segments, replace
      * snapshots and roll journal files while they are sampled.
      */
     static long directoryBytes(Path dir) {
         long[] total = {0};
+        java.util.Set<Object> seen = new java.util.HashSet<>();
         try {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile()) {
+                    if (attrs.isRegularFile() && (attrs.fileKey() == null || seen.add(attrs.fileKey()))) {
                         total[0] += attrs.size();
                     }
                     return FileVisitResult.CONTINUE;

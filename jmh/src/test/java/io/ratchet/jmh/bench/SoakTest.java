@@ -94,12 +94,16 @@ class SoakTest {
         Files.write(data.resolve("raft/group/current/log_inprogress_100"), new byte[1_000]);
         Files.write(data.resolve("journal/20261207.cq4"), new byte[500]);
         Files.write(data.resolve("node.id"), new byte[24]);
+        Files.createDirectories(data.resolve("store"));
+        Files.write(data.resolve("store/000008.sst"), new byte[700]);
+        Files.createLink(data.resolve("raft/group/000008.sst"), data.resolve("store/000008.sst")); // a checkpoint
 
-        // then
-        assertThat(NodeSampler.directoryBytes(data.resolve("raft"))).isEqualTo(4_000);
+        // then: a hard-linked file counts once in a tree that holds both links
+        assertThat(NodeSampler.directoryBytes(data.resolve("raft"))).isEqualTo(4_700);
         assertThat(NodeSampler.directoryBytes(data.resolve("journal"))).isEqualTo(500);
-        assertThat(NodeSampler.directoryBytes(data.resolve("store"))).isZero();
-        assertThat(NodeSampler.directoryBytes(data)).isEqualTo(4_524);
+        assertThat(NodeSampler.directoryBytes(data.resolve("store"))).isEqualTo(700);
+        assertThat(NodeSampler.directoryBytes(data.resolve("missing"))).isZero();
+        assertThat(NodeSampler.directoryBytes(data)).isEqualTo(5_224);
         assertThat(NodeSampler.rssBytes(ProcessHandle.current().pid())).isGreaterThan(1_000_000);
     }
 
