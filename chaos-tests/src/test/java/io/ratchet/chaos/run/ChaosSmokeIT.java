@@ -23,7 +23,7 @@ class ChaosSmokeIT {
     private static final long SEED = Long.getLong("chaos.seed", System.nanoTime());
 
     @Test
-    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void shouldKeepEveryInvariantWhileTheLeaderIsKilledOverAndOver() throws Exception {
         // 20 s of load, then the nemesis goes on until its tenth kill (each waits for the cluster to recover)
         ChaosRun.Result result = new ChaosRun("leader-kill", SEED, List.of())
@@ -36,14 +36,14 @@ class ChaosSmokeIT {
     }
 
     @Test
-    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void shouldKeepEveryInvariantWhileTheNetworkIsCutAndSlowed() throws Exception {
         assertEveryInvariantHeld(new ChaosRun("partition", SEED, List.of())
                 .run(REPO, Files.createTempDirectory("chaos-partition"), 60, 50));
     }
 
     @Test
-    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void shouldKeepEveryInvariantWhileNodesDieInRestartInSnapshotAndAllAtOnce() throws Exception {
         assertEveryInvariantHeld(new ChaosRun("restart", SEED, List.of())
                 .run(REPO, Files.createTempDirectory("chaos-restart"), 60, 50));
@@ -57,7 +57,7 @@ class ChaosSmokeIT {
     }
 
     @Test
-    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void shouldCatchTheBuildThatSkipsTheLastCompensation() throws Exception {
         ChaosRun.Result result = new ChaosRun("none", SEED, List.of("-Dratchet.chaos.broken-compensation=true"))
                 .run(REPO, Files.createTempDirectory("chaos-broken"), 15, 50);
