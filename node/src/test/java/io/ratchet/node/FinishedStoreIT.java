@@ -86,27 +86,11 @@ class FinishedStoreIT {
         return gids;
     }
 
-    private JsonNode storeDigest(String id) {
-        DtmClient.Reply reply = client(id).get("/api/ratchet/store/digest");
-        assertThat(reply.status()).isEqualTo(200);
-        return reply.body();
-    }
-
-    /** Waits until the running nodes' finished stores are at the same index, then until their digests agree. */
-    private JsonNode awaitEqualStores(List<String> ids) {
-        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            List<JsonNode> digests = ids.stream().map(this::storeDigest).toList();
-            Set<String> distinct = new HashSet<>();
-            digests.forEach(d -> distinct.add(d.path("index").asLong() + "/" + d.path("sha256").asText()));
-            return distinct.size() == 1 ? digests.get(0) : null;
-        }, d -> d != null);
-    }
-
     @Test
     void shouldServeFinishedTransactionsFromDiskOnEveryMemberAndReplayToTheSameStore() throws Exception {
         List<String> gids = runSagas("served", 40);
 
-        JsonNode digest = awaitEqualStores(cluster.ids());
+        JsonNode digest = cluster.awaitEqualFinishedStores(cluster.ids());
         // 40 transactions, each under three keys (by gid, by creation, by finish), and the two meta keys
         assertThat(digest.path("keys").asLong()).isEqualTo(40 * 3 + 2);
         for (String id : cluster.ids()) {
@@ -173,11 +157,11 @@ class FinishedStoreIT {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .until(() -> cluster.log(lost).contains("installing snapshot"));
         assertThat(client(lost).query(old.get(3)).path("transaction").path("status").asText()).isEqualTo("succeed");
-        awaitEqualStores(cluster.ids());
+        cluster.awaitEqualFinishedStores(cluster.ids());
         // it applies new work after the snapshot too
         List<String> after = runSagas("after", 5);
         assertThat(client(lost).query(after.get(4)).path("transaction").path("status").asText()).isEqualTo("succeed");
-        awaitEqualStores(cluster.ids());
+        cluster.awaitEqualFinishedStores(cluster.ids());
     }
 
     @Test
@@ -204,7 +188,7 @@ class FinishedStoreIT {
             await().atMost(Duration.ofSeconds(90)).until(() -> cluster.status(victim).isPresent());
         }
 
-        awaitEqualStores(cluster.ids());
+        cluster.awaitEqualFinishedStores(cluster.ids());
         DtmClient node = client(victim);
         for (String gid : gids) {
             assertThat(node.query(gid).path("transaction").path("status").asText()).as(gid).isEqualTo("succeed");

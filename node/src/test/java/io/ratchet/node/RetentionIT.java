@@ -10,10 +10,8 @@ import io.ratchet.node.testing.ProcessCluster;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,18 +55,6 @@ class RetentionIT {
         return body;
     }
 
-    private JsonNode awaitEqualStores(List<String> ids) {
-        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            Set<String> distinct = new HashSet<>();
-            JsonNode last = null;
-            for (String id : ids) {
-                last = client(id).get("/api/ratchet/store/digest").body();
-                distinct.add(last.path("index").asLong() + "/" + last.path("sha256").asText());
-            }
-            return distinct.size() == 1 ? last : null;
-        }, d -> d != null);
-    }
-
     private static long metric(DtmClient node, String name) {
         return node.get("/api/ratchet/metrics").body().path(name).asLong();
     }
@@ -90,7 +76,7 @@ class RetentionIT {
                     .until(() -> gids.stream().allMatch(g -> node.query(g).path("transaction").isNull()));
             assertThat(node.query(gids.get(0)).path("branches").size()).isZero();
         }
-        JsonNode digest = awaitEqualStores(cluster.ids());
+        JsonNode digest = cluster.awaitEqualFinishedStores(cluster.ids());
         assertThat(digest.path("keys").asLong()).as("only the two meta keys are left").isEqualTo(2);
         for (String id : cluster.ids()) {
             assertThat(metric(client(id), "ratchet.transactions.expired")).isEqualTo(20);
@@ -127,7 +113,7 @@ class RetentionIT {
                 .until(() -> metric(client(leader), "ratchet.transactions.unfinished") == 0
                         && metric(client(leader), "ratchet.transactions.finished_stored") == 50);
         await().atMost(Duration.ofSeconds(90)).until(() -> cluster.status(victim).isPresent());
-        JsonNode digest = awaitEqualStores(cluster.ids());
+        JsonNode digest = cluster.awaitEqualFinishedStores(cluster.ids());
         assertThat(digest.path("keys").asLong()).isEqualTo(50 * 3 + 2);
         DtmClient restarted = client(victim);
         assertThat(metric(restarted, "ratchet.transactions.finished_stored")).isEqualTo(50);

@@ -23,7 +23,9 @@ import java.util.List;
  */
 final class NodeSampler {
 
-    static final String HEAP_AFTER_GC = "jvm.heap.after_gc_bytes";
+    /** Dropwizard's MemoryUsageGaugeSet on the node: one such gauge per pool that is collected (the heap's). */
+    static final String POOL_PREFIX = "jvm.memory.pools.";
+    static final String AFTER_GC_SUFFIX = ".used-after-gc";
     static final String HEAP_USED = "jvm.memory.heap.used";
     static final String FINISHED_STORED = "ratchet.transactions.finished_stored";
     static final String STORED = "ratchet.transactions.stored";
@@ -87,9 +89,9 @@ final class NodeSampler {
         Path data = processes.dataDir(id);
         JsonNode metrics = ask(id, "/api/ratchet/metrics");
         JsonNode status = ask(id, "/api/ratchet/status");
-        JsonNode afterGc = metrics == null ? null : metrics.get(HEAP_AFTER_GC);
-        boolean heapAfterGc = afterGc != null && afterGc.isNumber();
-        long heap = heapAfterGc ? afterGc.asLong() : metrics == null ? -1 : metrics.path(HEAP_USED).asLong(-1);
+        long afterGc = heapAfterGc(metrics);
+        boolean heapAfterGc = afterGc >= 0;
+        long heap = heapAfterGc ? afterGc : metrics == null ? -1 : metrics.path(HEAP_USED).asLong(-1);
         String storedKey = metrics != null && metrics.has(FINISHED_STORED) ? FINISHED_STORED : STORED;
         return new NodeSample(id, p.isAlive(), status == null ? null : status.path("role").asText(null),
                 status == null ? -1 : status.path("appliedIndex").asLong(-1), heap, heapAfterGc,
@@ -165,6 +167,20 @@ final class NodeSampler {
     }
 
     /** The resident set of process {@code pid} (VmRSS in /proc/pid/status), in bytes; -1 if unreadable. */
+    /** The heap in use after the last collection: the sum of the collected pools' after-GC use, or -1 if none. */
+    static long heapAfterGc(JsonNode metrics) {
+        long sum = -1;
+        if (metrics != null) {
+            for (var it = metrics.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (e.getKey().startsWith(POOL_PREFIX) && e.getKey().endsWith(AFTER_GC_SUFFIX) && e.getValue().isNumber()) {
+                    sum = Math.max(sum, 0) + e.getValue().asLong();
+                }
+            }
+        }
+        return sum;
+    }
+
     static long rssBytes(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {

@@ -85,6 +85,16 @@ class SoakTest {
     }
 
     @Test
+    void shouldSumTheAfterGcUseOfTheCollectedPools() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        assertThat(NodeSampler.heapAfterGc(json.readTree("{\"jvm.memory.pools.G1-Old-Gen.used-after-gc\": 300,"
+                + " \"jvm.memory.pools.G1-Survivor-Space.used-after-gc\": 20, \"jvm.memory.heap.used\": 999}")))
+                .isEqualTo(320);
+        assertThat(NodeSampler.heapAfterGc(json.readTree("{\"jvm.memory.heap.used\": 999}"))).isEqualTo(-1);
+    }
+
+    @Test
     void shouldAddUpTheBytesOfARealDirectoryTree() throws Exception {
         // given
         Path data = dir.resolve("data/n1");

@@ -17,6 +17,7 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -144,7 +145,7 @@ public final class AdminRoutes implements HttpVerticle.Routes {
             return null;
         }
         try {
-            return java.util.HexFormat.of().parseHex(value);
+            return HexFormat.of().parseHex(value);
         } catch (IllegalArgumentException e) {
             throw new InvalidRequest(name, "Expected " + name + " to be a key in hex (e.g. 74 for the transactions),"
                     + " but it is '" + value + "'");

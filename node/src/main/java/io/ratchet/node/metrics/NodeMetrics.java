@@ -45,7 +45,6 @@ public final class NodeMetrics implements ApplyListener {
         registry.register("jvm.memory", new MemoryUsageGaugeSet());
         registry.register("jvm.gc", new GarbageCollectorMetricSet());
         registry.register("jvm.threads", new CachedThreadStatesGaugeSet(10, TimeUnit.SECONDS));
-        registry.register("jvm.heap.after_gc_bytes", (Gauge<Long>) NodeMetrics::heapAfterGc);
         registry.register("ratchet.transactions.stored", (Gauge<Long>) store::size);
         registry.register("ratchet.transactions.finished_stored", (Gauge<Long>) store::finishedCount);
         registry.register("ratchet.transactions.unfinished", (Gauge<Integer>) store::unfinishedCount);
@@ -94,21 +93,6 @@ public final class NodeMetrics implements ApplyListener {
     /** Finished transactions deleted by retention. */
     public void expired(int count) {
         expired.inc(count);
-    }
-
-    /**
-     * Heap in use right after the last collection of each heap pool, summed: what the live data needs, without the
-     * garbage waiting for the next collection (the soak's measure of a bounded heap).
-     */
-    static long heapAfterGc() {
-        long used = 0;
-        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
-            java.lang.management.MemoryUsage afterGc = pool.getCollectionUsage();
-            if (pool.getType() == java.lang.management.MemoryType.HEAP && afterGc != null) {
-                used += afterGc.getUsed();
-            }
-        }
-        return used;
     }
 
     /** The time from winning an election to the first commit of the work it resumed. */

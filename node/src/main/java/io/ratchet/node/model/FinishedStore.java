@@ -14,8 +14,13 @@ public interface FinishedStore extends AutoCloseable {
     /** The finished transaction of {@code gid}, or null. */
     FinishedTransaction get(String gid);
 
-    /** Stores (or replaces) a finished transaction, recording {@code index}/{@code term} as the last applied. */
-    void put(FinishedTransaction finished, long index, long term);
+    /**
+     * Stores a finished transaction, recording {@code index}/{@code term} as the last applied.
+     *
+     * @param replaced what the store held for that gid, as the caller read it ({@link #get}), or null: the caller
+     *                 reads it anyway (for the timeline), so the store does not read it again on the apply path
+     */
+    void put(FinishedTransaction finished, FinishedTransaction replaced, long index, long term);
 
     /**
      * Deletes finished transactions in order of finish time, oldest first: those finished before

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Predicate;
@@ -75,23 +75,29 @@ public final class TransactionStore {
      * unfinished one in the heap, a finished one in the finished store (and out of the heap).
      */
     public void put(GlobalTransaction tx, TimelineEntry entry) {
-        // An unfinished transaction never comes back from the finished store (nothing leaves succeed or failed), so
-        // only a finished one may need its timeline from there.
-        Timeline timeline = (tx.status().isFinal() ? timeline(tx.gid())
-                : timelines.getOrDefault(tx.gid(), Timeline.EMPTY)).append(entry);
-        if (tx.status().isFinal()) {
-            // Written to disk before it leaves the heap, so a concurrent reader finds it in one place or the other.
-            finished.put(new FinishedTransaction(tx, timeline), entry.index(), entry.term());
-            if (byGid.remove(tx.gid()) != null) {
-                byCreated.remove(CreatedKey.of(tx));
-            }
-            timelines.remove(tx.gid());
+        Timeline unfinished = timelines.get(tx.gid());
+        if (!tx.status().isFinal()) {
+            hold(tx);
+            timelines.put(tx.gid(), (unfinished == null ? Timeline.EMPTY : unfinished).append(entry));
             return;
         }
+        // Only a transaction that was not in the heap can be in the finished store already (nothing leaves succeed
+        // or failed): one read then, for its timeline and for the store to replace it.
+        FinishedTransaction replaced = byGid.containsKey(tx.gid()) ? null : finished.get(tx.gid());
+        Timeline before = unfinished != null ? unfinished : replaced != null ? replaced.timeline() : Timeline.EMPTY;
+        // Written to disk before it leaves the heap, so a concurrent reader finds it in one place or the other.
+        finished.put(new FinishedTransaction(tx, before.append(entry)), replaced, entry.index(), entry.term());
+        if (byGid.remove(tx.gid()) != null) {
+            byCreated.remove(CreatedKey.of(tx));
+        }
+        timelines.remove(tx.gid());
+    }
+
+    /** Puts an unfinished transaction in the heap, and in the creation order when it is new there. */
+    private void hold(GlobalTransaction tx) {
         if (byGid.put(tx.gid(), tx) == null) {
             byCreated.put(CreatedKey.of(tx), tx.gid());
         }
-        timelines.put(tx.gid(), timeline);
     }
 
     /** How many transactions are unfinished, without a scan. */
@@ -185,11 +191,10 @@ public final class TransactionStore {
                         : CreatedKey.NEWEST_FIRST.compare(nextHot.getKey(), CreatedKey.of(nextCold.transaction()));
                 if (order < 0) {
                     t = byGid.get(nextHot.getValue());
-                    if (t == null) { // finished since: the finished store has it, at the same key
-                        nextHot = next(hot);
-                        continue;
-                    }
                     nextHot = next(hot);
+                    if (t == null) {
+                        continue; // finished since: the finished store has it, at the same key
+                    }
                 } else {
                     if (order == 0) {
                         nextHot = next(hot); // the same transaction, moved to the finished store meanwhile
@@ -248,7 +253,8 @@ public final class TransactionStore {
     /**
      * The heap part of the store as it is now (topics, unfinished transactions and their timelines), frozen: the
      * finished store is checkpointed apart (see {@code NodeApplier}). Only references are copied (the values are
-     * immutable), so the apply thread that calls this waits milliseconds, and the image is written on another thread while applying goes on.
+     * immutable), so the apply thread that calls this waits milliseconds, and the image is written on another thread
+     * while applying goes on.
      */
     public Image image() {
         return new Image(topics, byGid.values().toArray(new GlobalTransaction[0]),
@@ -315,15 +321,16 @@ public final class TransactionStore {
                     GlobalTransaction tx = CommandCodec.JSON.treeToValue(node, GlobalTransaction.class);
                     if (tx.status().isFinal()) {
                         done.add(tx);
-                    } else if (byGid.put(tx.gid(), tx) == null) {
-                        byCreated.put(CreatedKey.of(tx), tx.gid());
+                    } else {
+                        hold(tx);
                     }
                 }
             }
         }
         for (GlobalTransaction tx : done) {
             Timeline timeline = timelines.remove(tx.gid());
-            finished.put(new FinishedTransaction(tx, timeline == null ? Timeline.EMPTY : timeline), index, term);
+            finished.put(new FinishedTransaction(tx, timeline == null ? Timeline.EMPTY : timeline),
+                    finished.get(tx.gid()), index, term);
         }
     }
 }

@@ -234,24 +234,19 @@ public final class RocksFinishedStore implements FinishedStore {
     // ---- writes (the apply thread) -----------------------------------------------------------------------------
 
     @Override
-    public void put(FinishedTransaction finished, long index, long term) {
+    public void put(FinishedTransaction finished, FinishedTransaction replaced, long index, long term) {
         GlobalTransaction tx = finished.transaction();
-        byte[] key = txKey(tx.gid());
         try (WriteBatch batch = new WriteBatch()) {
-            byte[] before = db.get(key);
-            long newCount = count;
-            if (before == null) {
-                newCount++;
-            } else {
-                // Replaced (a later command on a finished gid): drop the index keys of the old version.
-                GlobalTransaction old = FinishedTransaction.decode(before).transaction();
+            if (replaced != null) {
+                // A later command on a finished gid: drop the index keys of the version it replaces.
+                GlobalTransaction old = replaced.transaction();
                 batch.delete(createdKey(old.createTimeMs(), old.gid()));
                 batch.delete(finishedKey(old.finishTimeMs(), old.gid()));
             }
-            batch.put(key, finished.encode());
+            batch.put(txKey(tx.gid()), finished.encode());
             batch.put(createdKey(tx.createTimeMs(), tx.gid()), EMPTY);
             batch.put(finishedKey(tx.finishTimeMs(), tx.gid()), longs(tx.createTimeMs()));
-            commit(batch, newCount, index, term);
+            commit(batch, replaced == null ? count + 1 : count, index, term);
         } catch (RocksDBException e) {
             throw failure("store " + tx.gid(), e);
         }

@@ -18,7 +18,7 @@ public final class InMemoryFinishedStore implements FinishedStore {
     }
 
     @Override
-    public void put(FinishedTransaction finished, long index, long term) {
+    public void put(FinishedTransaction finished, FinishedTransaction replaced, long index, long term) {
         byGid.put(finished.transaction().gid(), finished);
     }
 

@@ -72,7 +72,7 @@ class TransactionStoreTest {
         store.put(open, entry(1, open));
         // the apply thread has written the finished version and not yet removed the heap one
         GlobalTransaction done = open.withStatus(GlobalStatus.FAILED, 9);
-        finished.put(new FinishedTransaction(done, Timeline.EMPTY), 2, 1);
+        finished.put(new FinishedTransaction(done, Timeline.EMPTY), null, 2, 1);
 
         TransactionStore.Page page = store.page(new TransactionStore.Filter(null, null, null, null, null), "", 10);
 

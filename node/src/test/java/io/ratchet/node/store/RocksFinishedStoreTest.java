@@ -52,8 +52,8 @@ class RocksFinishedStoreTest {
     void shouldFindWhatWasPutAndCountIt() {
         try (RocksFinishedStore store = RocksFinishedStore.openEmpty(dir.resolve("live"))) {
             FinishedTransaction a = finished("order/42@shop", 100, 150);
-            store.put(a, 7, 1);
-            store.put(a, 8, 1); // the same gid again replaces it and is not counted twice
+            store.put(a, null, 7, 1);
+            store.put(a, store.get("order/42@shop"), 8, 1); // the same gid again replaces it, not counted twice
 
             assertThat(store.get("order/42@shop")).isEqualTo(a);
             assertThat(store.get("missing")).isNull();
@@ -66,10 +66,10 @@ class RocksFinishedStoreTest {
     @Test
     void shouldIterateNewestFirstThenByGidAndResumeAfterAPosition() {
         try (RocksFinishedStore store = RocksFinishedStore.openEmpty(dir.resolve("live"))) {
-            store.put(finished("b", 200, 300), 1, 1);
-            store.put(finished("a", 200, 300), 2, 1);
-            store.put(finished("old", 100, 300), 3, 1);
-            store.put(finished("new", 300, 400), 4, 1);
+            store.put(finished("b", 200, 300), null, 1, 1);
+            store.put(finished("a", 200, 300), null, 2, 1);
+            store.put(finished("old", 100, 300), null, 3, 1);
+            store.put(finished("new", 300, 400), null, 4, 1);
 
             assertThat(gids(store.newestFirst(0, null))).containsExactly("new", "a", "b", "old");
             assertThat(gids(store.newestFirst(200, "a"))).containsExactly("b", "old");
@@ -81,7 +81,7 @@ class RocksFinishedStoreTest {
     void shouldExpireByAgeThenByCountOldestFinishFirstAndAtMostMaxDeletes() {
         try (RocksFinishedStore store = RocksFinishedStore.openEmpty(dir.resolve("live"))) {
             for (int i = 0; i < 10; i++) {
-                store.put(finished("g" + i, i, 1_000 + i), i + 1, 1);
+                store.put(finished("g" + i, i, 1_000 + i), null, i + 1, 1);
             }
 
             // finished before 1_003: g0, g1, g2; at most 2 at a time
@@ -105,11 +105,11 @@ class RocksFinishedStoreTest {
         StoreDigest atCheckpoint;
         try (RocksFinishedStore store = RocksFinishedStore.openEmpty(dir.resolve("live"))) {
             for (int i = 0; i < 100; i++) {
-                store.put(finished("g" + i, i, 1_000 + i), i + 1, 1);
+                store.put(finished("g" + i, i, 1_000 + i), null, i + 1, 1);
             }
             store.checkpoint(checkpoint, 109, 2);
             atCheckpoint = store.digest(null, null);
-            store.put(finished("after", 5, 5), 110, 2); // not in the checkpoint
+            store.put(finished("after", 5, 5), null, 110, 2); // not in the checkpoint
 
             store.restore(checkpoint, 109);
 
@@ -117,7 +117,7 @@ class RocksFinishedStoreTest {
             assertThat(atCheckpoint.index()).isEqualTo(109);
             assertThat(store.get("after")).isNull();
             assertThat(store.count()).isEqualTo(100);
-            store.put(finished("again", 5, 5), 110, 2);
+            store.put(finished("again", 5, 5), null, 110, 2);
         }
         // a restart (a new store on the same live directory) starts empty until a checkpoint is restored
         try (RocksFinishedStore restarted = RocksFinishedStore.openEmpty(dir.resolve("live"))) {
@@ -131,7 +131,7 @@ class RocksFinishedStoreTest {
     void shouldRefuseACheckpointOfAnotherIndex() {
         Path checkpoint = dir.resolve("cp");
         try (RocksFinishedStore store = RocksFinishedStore.openEmpty(dir.resolve("live"))) {
-            store.put(finished("g", 1, 2), 5, 1);
+            store.put(finished("g", 1, 2), null, 5, 1);
             store.checkpoint(checkpoint, 5, 1);
 
             assertThatThrownBy(() -> store.restore(checkpoint, 6)).hasMessageContaining("as of index 6")
@@ -144,14 +144,14 @@ class RocksFinishedStoreTest {
         try (RocksFinishedStore one = RocksFinishedStore.openEmpty(dir.resolve("one"));
              RocksFinishedStore two = RocksFinishedStore.openEmpty(dir.resolve("two"))) {
             for (int i = 0; i < 50; i++) {
-                one.put(finished("g" + i, i, 100 + i), i, 1);
-                two.put(finished("g" + i, i, 100 + i), i, 1);
+                one.put(finished("g" + i, i, 100 + i), null, i, 1);
+                two.put(finished("g" + i, i, 100 + i), null, i, 1);
             }
             one.expire(110, 1_000, 100, 60, 1);
             two.expire(110, 1_000, 100, 60, 1);
             assertThat(one.digest(null, null)).isEqualTo(two.digest(null, null));
 
-            two.put(finished("extra", 1, 1), 61, 1);
+            two.put(finished("extra", 1, 1), null, 61, 1);
             byte[] tx = {'t'};
             byte[] afterTx = {'u'};
             assertThat(one.digest(tx, afterTx).keys()).isEqualTo(40);

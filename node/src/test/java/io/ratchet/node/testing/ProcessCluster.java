@@ -15,10 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Three real node processes from the fat jar, configured by the shipped {@code cluster.conf} with ports chosen at
@@ -115,6 +117,28 @@ public final class ProcessCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
+    }
+
+    /**
+     * Waits until the finished stores of {@code ids} are at the same Raft index with the same digest
+     * ({@code GET /api/ratchet/store/digest}); returns that digest.
+     */
+    public JsonNode awaitEqualFinishedStores(List<String> ids) {
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            Set<String> distinct = new HashSet<>();
+            JsonNode last = null;
+            for (String id : ids) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url(id)
+                        + "/api/ratchet/store/digest")).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    return null;
+                }
+                last = JSON.readTree(r.body());
+                distinct.add(last.path("index").asLong() + "/" + last.path("sha256").asText());
+            }
+            return distinct.size() == 1 ? last : null;
+        }, d -> d != null);
     }
 
     /** Waits until every running node names the same leader and that leader says it leads; returns its id. */

@@ -15,10 +15,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -94,7 +96,7 @@ final class JournalStateMachine extends BaseStateMachine {
      * @param onDiskClear told when it takes them again
      */
     JournalStateMachine(String memberId, LogApplier applier, Path journalDir, long minFreeBytes,
-                        int snapshotsRetained, java.time.Duration journalRetention,
+                        int snapshotsRetained, Duration journalRetention,
                         java.util.function.Consumer<String> onDiskFault, Runnable onDiskClear) {
         this.memberId = memberId;
         this.journalRetentionMs = journalRetention.toMillis();
@@ -404,20 +406,15 @@ final class JournalStateMachine extends BaseStateMachine {
      * requires; the journal skips the purge if a digest is reading.
      */
     private void purgeJournal() {
-        long covered = Long.MAX_VALUE;
-        try (java.util.stream.Stream<Path> list = Files.list(snapshotDir())) {
-            for (Path p : (Iterable<Path>) list::iterator) {
-                var m = SimpleStateMachineStorage.SNAPSHOT_REGEX.matcher(p.getFileName().toString());
-                if (m.matches()) {
-                    covered = Math.min(covered, Long.parseLong(m.group(2)));
-                }
-            }
+        OptionalLong covered;
+        try {
+            covered = SnapshotFiles.oldestSnapshotIndex(snapshotDir());
         } catch (IOException e) {
             LOG.warn("{}: cannot list the snapshots, so the journal is not purged: {}", memberId, e.toString());
             return;
         }
-        if (covered != Long.MAX_VALUE) {
-            journal.purgeCycles(covered, System.currentTimeMillis() - journalRetentionMs);
+        if (covered.isPresent()) {
+            journal.purgeCycles(covered.getAsLong(), System.currentTimeMillis() - journalRetentionMs);
         }
     }
 

@@ -8,11 +8,14 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 
 /**
@@ -48,6 +51,14 @@ final class SnapshotFiles {
             throw new IllegalStateException("Cannot list the files of snapshot " + single + ": " + e.getMessage(), e);
         }
         return new FileListSnapshotInfo(files, single.getTermIndex());
+    }
+
+    /** The index of the oldest snapshot file in {@code snapshotDir} (what a restart may load at the oldest). */
+    static OptionalLong oldestSnapshotIndex(Path snapshotDir) throws IOException {
+        try (Stream<Path> list = Files.list(snapshotDir)) {
+            return list.map(p -> SimpleStateMachineStorage.SNAPSHOT_REGEX.matcher(p.getFileName().toString()))
+                    .filter(Matcher::matches).mapToLong(m -> Long.parseLong(m.group(2))).min();
+        }
     }
 
     /** Forces the directory's entries (the files themselves are synced by whoever wrote them) to disk. */
