@@ -191,7 +191,8 @@ class FinishedStoreIT {
         cluster.awaitEqualFinishedStores(cluster.ids());
         DtmClient node = client(victim);
         for (String gid : gids) {
-            assertThat(node.query(gid).path("transaction").path("status").asText()).as(gid).isEqualTo("succeed");
+            assertThat(node.awaitQuery(gid, Duration.ofSeconds(30)).path("transaction").path("status").asText()).as(gid)
+                    .isEqualTo("succeed");
         }
         try (Stream<Path> files = Files.walk(cluster.dataDir(victim).resolve("raft"))) {
             // no checkpoint directory is left without its snapshot file

@@ -67,6 +67,15 @@ public final class DtmClient {
         return get("/api/dtmsvr/query?gid=" + gid).body();
     }
 
+    /**
+     * The query answer once the node gives one: a 503 (no leader to confirm the read, e.g. just after a restart) is
+     * asked again until {@code within}; any other status is returned as the answer it is.
+     */
+    public JsonNode awaitQuery(String gid, Duration within) {
+        return await().atMost(within).pollInterval(Duration.ofMillis(100))
+                .until(() -> get("/api/dtmsvr/query?gid=" + gid), r -> r.status() != 503).body();
+    }
+
     /** Waits until the transaction is succeed or failed; returns the query answer. */
     public JsonNode awaitFinal(String gid, Duration within) {
         return await().atMost(within).pollInterval(Duration.ofMillis(100)).until(() -> query(gid), q -> {
