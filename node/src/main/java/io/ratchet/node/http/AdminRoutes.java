@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Ratchet's own endpoints: liveness ({@code /api/ping}, as DTM answers it), the node's Raft status and the
+ * Ratchet's own endpoints: liveness ({@code /api/ping}, as DTM answers it, and {@code /api/health}), the node's Raft status and the
  * cluster's as this node sees it, a transaction with its timeline, a digest of the journal, a snapshot on demand,
  * the metrics (Prometheus text at {@code /api/metrics}, as DTM serves it, and JSON at {@code /api/ratchet/metrics}),
  * and the admin page at {@code /admin/}, whose assets are in the jar under {@code admin/}.
@@ -52,6 +52,8 @@ public final class AdminRoutes implements HttpVerticle.Routes {
     @Override
     public void mount(Router router) {
         router.route("/api/ping").respond(ctx -> Future.succeededFuture(Map.of("msg", "pong")));
+        // tutorials for DTM users check a server with /api/health; it answers as /api/ping does
+        router.route("/api/health").respond(ctx -> Future.succeededFuture(Map.of("msg", "pong")));
         // status() reads in-memory Raft state only: safe on the event loop.
         router.get("/api/ratchet/status").respond(ctx -> Future.succeededFuture(NodeStatus.of(log.status())));
         // For load balancers and orchestrators: 503 while the node cannot apply (its journal's disk is faulty).
