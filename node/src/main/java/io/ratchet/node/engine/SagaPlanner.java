@@ -26,8 +26,9 @@ public final class SagaPlanner {
         if (tx.status() == GlobalStatus.SUBMITTED && tx.options().timeoutToFailMs() > 0) {
             long deadline = tx.createTimeMs() + tx.options().timeoutToFailMs();
             if (nowMs >= deadline) {
-                return new Plan(List.of(), "Timed out after timeout_to_fail of "
-                        + tx.options().timeoutToFailMs() / 1000 + " s", Long.MAX_VALUE);
+                // DTM's text
+                return new Plan(List.of(), "Timeout after " + tx.options().timeoutToFailMs() / 1000 + " seconds",
+                        Long.MAX_VALUE);
             }
             wake = Math.min(wake, deadline);
         }

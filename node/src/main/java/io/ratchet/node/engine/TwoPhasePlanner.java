@@ -22,8 +22,8 @@ public final class TwoPhasePlanner {
         if (tx.status() == GlobalStatus.PREPARED) {
             long deadline = tx.createTimeMs() + TwoPhaseTransitions.preparedTimeoutMs(tx);
             return nowMs >= deadline
-                    ? new Plan(List.of(), "Timed out after " + (deadline - tx.createTimeMs()) / 1000
-                    + " s in prepared", Long.MAX_VALUE)
+                    ? new Plan(List.of(), "Timeout after " + (deadline - tx.createTimeMs()) / 1000 + " seconds",
+                    Long.MAX_VALUE) // DTM's text, with the timeout that applied (DTM prints 0 for its default)
                     : Plan.idle(deadline);
         }
         if (nowMs < tx.nextAttemptAtMs()) {

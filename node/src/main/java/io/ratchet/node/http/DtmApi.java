@@ -1,5 +1,6 @@
 package io.ratchet.node.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.ratchet.api.GlobalStatus;
 import io.ratchet.api.TransType;
 import io.ratchet.api.wire.AllResult;
@@ -38,7 +39,11 @@ import org.slf4j.LoggerFactory;
 public final class DtmApi implements HttpVerticle.Routes {
 
     private static final Logger LOG = LoggerFactory.getLogger(DtmApi.class);
-    static final String VERSION = "ratchet-0.1.0";
+    /** DTM's version this API follows, with Ratchet's as a semver pre-release, so version checks of tools pass. */
+    static final String VERSION = "v1.19.0-ratchet.0.1.0";
+
+    /** DTM's default for resetCronTime: three times the default prepared timeout (35 s). */
+    static final long DEFAULT_RESET_CRON_TIMEOUT_S = 3 * 35;
     private static final long WAIT_RESULT_MAX_MS = 30_000;
     private static final int MAX_PAGE = 1_000;
 
@@ -122,16 +127,32 @@ public final class DtmApi implements HttpVerticle.Routes {
             overloaded(ctx);
             return;
         }
-        boolean waitResult = command instanceof Command.Submit submit && submit.options().waitResult();
-        ResultWaiters.Registration waited = waitResult
-                ? waiters.register(command.gid(), ctx.vertx().getOrCreateContext()) : null;
+        ResultWaiters.Awaited awaited = awaited(ctx, command);
+        ResultWaiters.Registration waited = awaited == null ? null
+                : waiters.register(command.gid(), awaited, ctx.vertx().getOrCreateContext());
         replicate(ctx, command, reserved, waited, () -> {
             if (waited == null) {
                 send(ctx, 200, DtmResult.success());
             } else {
-                answerWhenDecided(ctx, command.gid(), waited);
+                answerWhenDecided(ctx, command.gid(), awaited, waited);
             }
         });
+    }
+
+    /**
+     * What a write with wait_result waits for, or null to answer at commit. A submit carries its own options; an
+     * abort waits if it says wait_result or, as in DTM, if the transaction was prepared with it.
+     */
+    private ResultWaiters.Awaited awaited(RoutingContext ctx, Command command) {
+        if (command instanceof Command.Submit submit) {
+            return submit.options().waitResult() ? ResultWaiters.Awaited.SUBMIT : null;
+        }
+        if (command instanceof Command.Abort) {
+            GlobalTransaction prepared = store.getUnfinished(command.gid());
+            boolean asked = Boolean.TRUE.equals(parse(ctx).waitResult());
+            return asked || prepared != null && prepared.options().waitResult() ? ResultWaiters.Awaited.ABORT : null;
+        }
+        return null;
     }
 
     /** Thrown by {@link #admit} when the cluster holds as many unfinished transactions as it may. */
@@ -247,17 +268,19 @@ public final class DtmApi implements HttpVerticle.Routes {
         return gid;
     }
 
-    private void answerWhenDecided(RoutingContext ctx, String gid, ResultWaiters.Registration waited) {
+    private void answerWhenDecided(RoutingContext ctx, String gid, ResultWaiters.Awaited awaited,
+                                   ResultWaiters.Registration waited) {
         StoreReads.transaction(ctx.vertx(), store, gid)
-                .onSuccess(now -> answerWhenDecided(ctx, now, waited))
+                .onSuccess(now -> answerWhenDecided(ctx, now, awaited, waited))
                 .onFailure(e -> {
                     cancel(waited);
                     logFailure(ctx, e);
                 });
     }
 
-    private void answerWhenDecided(RoutingContext ctx, GlobalTransaction now, ResultWaiters.Registration waited) {
-        ResultWaiters.Answer already = now == null ? null : ResultWaiters.ofState(now);
+    private void answerWhenDecided(RoutingContext ctx, GlobalTransaction now, ResultWaiters.Awaited awaited,
+                                   ResultWaiters.Registration waited) {
+        ResultWaiters.Answer already = now == null ? null : ResultWaiters.ofState(now, awaited);
         if (already != null) {
             cancel(waited);
             send(ctx, already.status(), already.body());
@@ -293,7 +316,7 @@ public final class DtmApi implements HttpVerticle.Routes {
         int limit;
         try {
             Long t = number(ctx, "timeout");
-            timeoutS = t == null ? 0 : Math.max(0, t);
+            timeoutS = t == null ? DEFAULT_RESET_CRON_TIMEOUT_S : Math.max(0, t);
             limit = limit(ctx);
         } catch (InvalidRequest e) {
             send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
@@ -403,10 +426,11 @@ public final class DtmApi implements HttpVerticle.Routes {
         if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
             throw new InvalidRequest("body", "Expected a JSON body");
         }
+        byte[] bytes = ctx.body().buffer().getBytes();
         try {
-            Object value = WireJson.mapper().readValue(ctx.body().buffer().getBytes(), Object.class);
+            Object value = WireJson.mapper().readValue(bytes, Object.class);
             if (!(value instanceof Map)) {
-                throw new InvalidRequest("body", "Expected a JSON object");
+                throw new InvalidRequest("body", "Expected a JSON object as the body, but got " + jsonKind(bytes));
             }
             return (Map<String, Object>) value;
         } catch (java.io.IOException e) {
@@ -425,15 +449,35 @@ public final class DtmApi implements HttpVerticle.Routes {
         if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
             throw new InvalidRequest("body", "Expected a JSON body");
         }
+        byte[] bytes = ctx.body().buffer().getBytes();
         try {
-            return WireJson.mapper().readValue(ctx.body().buffer().getBytes(), TransRequest.class);
+            TransRequest request = WireJson.mapper().readValue(bytes, TransRequest.class);
+            if (request == null) { // the body is the JSON value null
+                throw new InvalidRequest("body", "Expected a JSON object as the body, but got " + jsonKind(bytes));
+            }
+            return request;
         } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
-            String field = e.getPath().isEmpty() ? "body" : e.getPath().stream()
+            if (e.getPath().isEmpty()) { // a number, string, boolean or array instead of an object
+                throw new InvalidRequest("body", "Expected a JSON object as the body, but got " + jsonKind(bytes));
+            }
+            String field = e.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("body");
             throw new InvalidRequest(field, "Wrong type for " + field + ": " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
             throw new InvalidRequest("body", "Expected a JSON body: " + e.getMessage());
+        }
+    }
+
+    /** What kind of JSON value a body that is not an object holds, for the error message. */
+    private static String jsonKind(byte[] body) {
+        try {
+            JsonNode tree = WireJson.mapper().readTree(body);
+            String text = tree.toString();
+            return tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " "
+                    + (text.length() > 40 ? text.substring(0, 40) + "..." : text);
+        } catch (java.io.IOException e) {
+            return "no JSON value";
         }
     }
 

@@ -26,7 +26,11 @@ final class RequestSizes {
                 Map<String, String> step = steps.get(i);
                 if (step != null) {
                     for (Map.Entry<String, String> e : step.entrySet()) {
-                        url(limits, e.getValue(), "steps[" + i + "]." + e.getKey());
+                        if (e.getKey().equals("data")) { // older SDKs' payload
+                            payload(limits, e.getValue(), "steps[" + i + "].data");
+                        } else {
+                            url(limits, e.getValue(), "steps[" + i + "]." + e.getKey());
+                        }
                     }
                 }
             }

@@ -15,16 +15,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * wait_result (PROTOCOL.md §6) on the node that took the request: a waiter hears the first decisive change this
- * node applies — succeeded (200), failed or a branch retrying after an error (409), a branch ONGOING (425).
+ * node applies — succeeded (200), failed or a branch retrying after an error (409), a branch ONGOING (425); for an
+ * abort, failed is the outcome asked for (200), as DTM answers once the cancels or rollbacks ran.
  * Every node applies every entry, so followers answer as well as the leader.
  */
 public final class ResultWaiters implements ApplyListener {
+
+    /** What the request waits for: a submit hopes for succeed, an abort for failed. */
+    enum Awaited {
+        SUBMIT, ABORT
+    }
 
     /** What to answer. */
     record Answer(int status, DtmResult body) {
     }
 
-    private record Waiter(Context context, Promise<Answer> promise) {
+    private record Waiter(Context context, Awaited awaited, Promise<Answer> promise) {
     }
 
     private final Map<String, List<Waiter>> waiters = new ConcurrentHashMap<>();
@@ -34,19 +40,20 @@ public final class ResultWaiters implements ApplyListener {
     }
 
     /** Registers before the submit, so that no change can slip between commit and registration. */
-    Registration register(String gid, Context context) {
+    Registration register(String gid, Awaited awaited, Context context) {
         Promise<Answer> promise = Promise.promise();
-        Waiter waiter = new Waiter(context, promise);
+        Waiter waiter = new Waiter(context, awaited, promise);
         waiters.computeIfAbsent(gid, g -> new CopyOnWriteArrayList<>()).add(waiter);
         Future<Answer> answer = promise.future().andThen(r -> remove(gid, waiter));
         return new Registration(answer, () -> promise.tryFail("no longer waiting"));
     }
 
     /** The decisive answer for a transaction's current state, if it has one. */
-    static Answer ofState(GlobalTransaction tx) {
+    static Answer ofState(GlobalTransaction tx, Awaited awaited) {
         return switch (tx.status()) {
             case SUCCEED -> new Answer(200, DtmResult.success());
-            case FAILED -> new Answer(409, DtmResult.failure(tx.rollbackReason()));
+            case FAILED -> awaited == Awaited.ABORT ? new Answer(200, DtmResult.success())
+                    : new Answer(409, DtmResult.failure(tx.rollbackReason()));
             default -> null;
         };
     }
@@ -57,16 +64,16 @@ public final class ResultWaiters implements ApplyListener {
         if (list == null || list.isEmpty()) {
             return;
         }
-        Answer answer = decide(after, events);
-        if (answer != null) {
-            for (Waiter w : list) {
+        for (Waiter w : list) {
+            Answer answer = decide(after, events, w.awaited);
+            if (answer != null) {
                 w.context.runOnContext(v -> w.promise.tryComplete(answer));
             }
         }
     }
 
-    private static Answer decide(GlobalTransaction after, List<Event> events) {
-        Answer final_ = ofState(after);
+    private static Answer decide(GlobalTransaction after, List<Event> events, Awaited awaited) {
+        Answer final_ = ofState(after, awaited);
         if (final_ != null) {
             return final_;
         }

@@ -91,14 +91,7 @@ final class SubmitRequests {
                     : url(rawAction, "steps[" + i + "].action");
             steps.add(new Step(action, ""));
         }
-        List<String> payloads = new ArrayList<>();
-        if (r.payloads() != null) {
-            if (r.payloads().size() > steps.size()) {
-                throw new InvalidRequest("payloads", "Expected at most one payload per step (" + steps.size()
-                        + "), but got " + r.payloads().size());
-            }
-            r.payloads().forEach(p -> payloads.add(p == null ? "" : p));
-        }
+        List<String> payloads = payloads(r, steps.size());
         if (r.customData() != null && !r.customData().isBlank()) {
             try {
                 long delay = WireJson.mapper().readTree(r.customData()).path("delay").asLong(0);
@@ -149,7 +142,7 @@ final class SubmitRequests {
                     + extra.get("status") + "'");
         }
         String reason = extra.get("rollback_reason");
-        return new Command.FinishWorkflow(r.gid(), status, reason == null ? "" : reason);
+        return new Command.FinishWorkflow(r.gid(), status, reason == null ? "" : reason, extra.get("result"));
     }
 
     /** prepareWorkflow: custom_data holds the workflow's name and data, query_prepared its resume URL. */
@@ -158,7 +151,34 @@ final class SubmitRequests {
         transType(r.transType() == null ? "workflow" : r.transType(), java.util.EnumSet.of(TransType.WORKFLOW));
         String resume = r.queryPrepared() == null || r.queryPrepared().isEmpty() ? ""
                 : url(r.queryPrepared(), "query_prepared");
-        return new Command.PrepareWorkflow(r.gid(), customText(r), resume, options(r, false, Map.of()));
+        return new Command.PrepareWorkflow(r.gid(), workflowCustomData(r), resume, options(r, false, Map.of()));
+    }
+
+    /** A workflow's custom_data: JSON with its name and, optionally, its data as base64 (Go's bytes in JSON). */
+    private static String workflowCustomData(TransRequest r) {
+        String text = customText(r);
+        if (text.isBlank()) {
+            return text;
+        }
+        com.fasterxml.jackson.databind.JsonNode custom;
+        try {
+            custom = WireJson.mapper().readTree(text);
+        } catch (java.io.IOException e) {
+            throw new InvalidRequest("custom_data", "Expected custom_data to hold JSON: " + e.getMessage());
+        }
+        com.fasterxml.jackson.databind.JsonNode data = custom.path("data");
+        if (!data.isMissingNode() && !data.isNull()) {
+            try {
+                java.util.Base64.getDecoder().decode(data.asText(""));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequest("custom_data.data", "Expected the workflow's data as base64, but: "
+                        + e.getMessage());
+            }
+            if (!data.isTextual()) {
+                throw new InvalidRequest("custom_data.data", "Expected the workflow's data as a base64 string");
+            }
+        }
+        return text;
     }
 
     static Command toSubmit(TransRequest r) {
@@ -180,10 +200,8 @@ final class SubmitRequests {
         if (r.protocol() != null && !r.protocol().isEmpty() && !r.protocol().equals("http")) {
             throw new InvalidRequest("protocol", "Expected protocol http, but got '" + r.protocol() + "'");
         }
-        List<Map<String, String>> rawSteps = r.steps();
-        if (rawSteps == null || rawSteps.isEmpty()) {
-            throw new InvalidRequest("steps", "A saga needs at least one step");
-        }
+        // a saga without steps is valid, as in DTM: it succeeds at once
+        List<Map<String, String>> rawSteps = r.steps() == null ? List.of() : r.steps();
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < rawSteps.size(); i++) {
             Map<String, String> s = rawSteps.get(i);
@@ -193,16 +211,32 @@ final class SubmitRequests {
             steps.add(new Step(url(s.get("action"), "steps[" + i + "].action"),
                     url(s.get("compensate"), "steps[" + i + "].compensate")));
         }
-        List<String> payloads = r.payloads() == null ? List.of() : r.payloads();
-        if (payloads.size() > steps.size()) {
-            throw new InvalidRequest("payloads", "Expected at most one payload per step (" + steps.size()
-                    + "), but got " + payloads.size());
-        }
-        List<String> cleanPayloads = new ArrayList<>();
-        payloads.forEach(p -> cleanPayloads.add(p == null ? "" : p));
         CustomData custom = customData(r.customData(), steps.size());
-        return new Command.Submit(r.gid(), type, steps, cleanPayloads, r.customData() == null ? "" : r.customData(),
-                options(r, custom.concurrent, custom.orders));
+        return new Command.Submit(r.gid(), type, steps, payloads(r, steps.size()),
+                r.customData() == null ? "" : r.customData(), options(r, custom.concurrent, custom.orders));
+    }
+
+    /**
+     * One payload per step: {@code payloads}, or, when it is absent or empty, each step's {@code data}, where older
+     * DTM SDKs put the payload (DTM takes both; a step without data gets an empty payload here, at its own index).
+     */
+    private static List<String> payloads(TransRequest r, int stepCount) {
+        List<String> payloads = new ArrayList<>();
+        if (r.payloads() != null && !r.payloads().isEmpty()) {
+            if (r.payloads().size() > stepCount) {
+                throw new InvalidRequest("payloads", "Expected at most one payload per step (" + stepCount
+                        + "), but got " + r.payloads().size());
+            }
+            r.payloads().forEach(p -> payloads.add(p == null ? "" : p));
+            return payloads;
+        }
+        boolean anyData = false;
+        for (int i = 0; i < stepCount; i++) {
+            String data = r.steps().get(i).get("data");
+            anyData |= data != null && !data.isEmpty();
+            payloads.add(data == null ? "" : data);
+        }
+        return anyData ? payloads : List.of();
     }
 
     private static TransOptions options(TransRequest r, boolean concurrent, Map<Integer, List<Integer>> orders) {

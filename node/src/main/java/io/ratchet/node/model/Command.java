@@ -110,8 +110,16 @@ public sealed interface Command {
         }
     }
 
-    /** The application's final word on a workflow (submit with req_extra): succeed or failed, with a reason. */
-    record FinishWorkflow(String gid, GlobalStatus status, String reason) implements Command {
+    /**
+     * The application's final word on a workflow (submit with req_extra): succeed or failed, with a reason and the
+     * workflow's result, which query returns (absent from entries written before it existed: "").
+     */
+    record FinishWorkflow(String gid, GlobalStatus status, String reason,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) String result) implements Command {
+        public FinishWorkflow {
+            result = result == null ? "" : result;
+        }
+
         @Override
         public CommandType type() {
             return CommandType.FINISH_WORKFLOW;

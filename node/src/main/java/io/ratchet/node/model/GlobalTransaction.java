@@ -31,15 +31,26 @@ public record GlobalTransaction(
         long rollbackTimeMs,
         String rollbackReason,
         long nextAttemptAtMs,
-        long retryIntervalMs) {
+        long retryIntervalMs,
+        String result) {
 
     public GlobalTransaction {
+        result = result == null ? "" : result; // absent from images and stores written before it existed
         steps = List.copyOf(steps);
         payloads = List.copyOf(payloads);
         branches = List.copyOf(branches);
         customData = customData == null ? "" : customData;
         queryPrepared = queryPrepared == null ? "" : queryPrepared;
         rollbackReason = rollbackReason == null ? "" : rollbackReason;
+    }
+
+    /** A new transaction: no result yet (only a workflow's final submit gives one). */
+    public GlobalTransaction(String gid, TransType transType, GlobalStatus status, List<Step> steps,
+                             List<String> payloads, String customData, String queryPrepared, TransOptions options,
+                             List<Branch> branches, long createTimeMs, long updateTimeMs, long finishTimeMs,
+                             long rollbackTimeMs, String rollbackReason, long nextAttemptAtMs, long retryIntervalMs) {
+        this(gid, transType, status, steps, payloads, customData, queryPrepared, options, branches, createTimeMs,
+                updateTimeMs, finishTimeMs, rollbackTimeMs, rollbackReason, nextAttemptAtMs, retryIntervalMs, "");
     }
 
     /** The branch id of saga step {@code i} (0-based): {@code 01}, {@code 02}, ... */
@@ -71,31 +82,40 @@ public record GlobalTransaction(
         copy.set(row, branch);
         return new GlobalTransaction(gid, transType, status, steps, payloads, customData, queryPrepared, options,
                 copy, createTimeMs, branch.updateTimeMs(), finishTimeMs, rollbackTimeMs, rollbackReason, nextAttemptAtMs,
-                retryIntervalMs);
+                retryIntervalMs, result);
     }
 
     /** The same transaction with another list of branch rows (a registration or recorded progress). */
     public GlobalTransaction withBranches(List<Branch> rows, long nowMs) {
         return new GlobalTransaction(gid, transType, status, steps, payloads, customData, queryPrepared, options,
                 rows, createTimeMs, nowMs, finishTimeMs, rollbackTimeMs, rollbackReason, nextAttemptAtMs,
-                retryIntervalMs);
+                retryIntervalMs, result);
     }
 
     public GlobalTransaction withStatus(GlobalStatus newStatus, long nowMs) {
         return new GlobalTransaction(gid, transType, newStatus, steps, payloads, customData, queryPrepared, options,
                 branches, createTimeMs, nowMs, newStatus.isFinal() ? nowMs : finishTimeMs,
                 newStatus == GlobalStatus.ABORTING ? nowMs : rollbackTimeMs, rollbackReason, nextAttemptAtMs,
-                retryIntervalMs);
+                retryIntervalMs, result);
     }
 
     public GlobalTransaction withRollbackReason(String reason) {
         return new GlobalTransaction(gid, transType, status, steps, payloads, customData, queryPrepared, options,
-                branches, createTimeMs, updateTimeMs, finishTimeMs, rollbackTimeMs, reason, nextAttemptAtMs, retryIntervalMs);
+                branches, createTimeMs, updateTimeMs, finishTimeMs, rollbackTimeMs, reason, nextAttemptAtMs, retryIntervalMs,
+                result);
+    }
+
+    /** The same transaction with the application's result (a workflow's req_extra.result). */
+    public GlobalTransaction withResult(String newResult) {
+        return new GlobalTransaction(gid, transType, status, steps, payloads, customData, queryPrepared, options,
+                branches, createTimeMs, updateTimeMs, finishTimeMs, rollbackTimeMs, rollbackReason, nextAttemptAtMs,
+                retryIntervalMs, newResult);
     }
 
     public GlobalTransaction withNextAttempt(long atMs, long intervalMs) {
         return new GlobalTransaction(gid, transType, status, steps, payloads, customData, queryPrepared, options,
-                branches, createTimeMs, updateTimeMs, finishTimeMs, rollbackTimeMs, rollbackReason, atMs, intervalMs);
+                branches, createTimeMs, updateTimeMs, finishTimeMs, rollbackTimeMs, rollbackReason, atMs, intervalMs,
+                result);
     }
 
     /** Whether step {@code i}'s action may have been called: it has an outcome, or it was ready to be called. */

@@ -121,12 +121,13 @@ public final class Transitions {
                 events.add(new Event.BranchSucceeded(c.gid(), c.branchId(), c.op()));
             }
             case FAILURE -> {
+                String reason = failureReason(branch, c.message());
                 after = before.withBranch(row, branch.withStatus(BranchStatus.FAILED, nowMs))
-                        .withRollbackReason(c.message())
+                        .withRollbackReason(reason)
                         .withStatus(GlobalStatus.ABORTING, nowMs)
                         .withNextAttempt(nowMs, base);
                 events.add(new Event.BranchFailed(c.gid(), c.branchId(), c.op(), c.message()));
-                events.add(new Event.Aborting(c.gid(), c.message()));
+                events.add(new Event.Aborting(c.gid(), reason));
             }
             default -> {
                 BranchResult result = definite(c) == BranchResult.ONGOING ? BranchResult.ONGOING : BranchResult.ERROR;
@@ -139,16 +140,22 @@ public final class Transitions {
     }
 
     /**
-     * No definite answer: try again after the current interval; an error (not ONGOING) doubles the interval for the
-     * time after, up to {@link #MAX_RETRY_INTERVAL_MS}. Shared by every mode.
+     * No definite answer: as DTM, an error (not ONGOING) doubles the interval, up to {@link #MAX_RETRY_INTERVAL_MS},
+     * and the next try comes after the doubled one (20 s, 40 s, ... for the default 10 s); ONGOING keeps the interval.
+     * Shared by every mode.
      */
     static GlobalTransaction scheduleRetry(GlobalTransaction tx, Command.ReportBranch c, BranchResult result,
                                            int attempts, long nowMs, List<Event> events) {
-        long next = nowMs + tx.retryIntervalMs();
         long interval = result == BranchResult.ONGOING ? tx.retryIntervalMs()
                 : Math.min(2 * tx.retryIntervalMs(), MAX_RETRY_INTERVAL_MS);
+        long next = nowMs + interval;
         events.add(new Event.BranchRetrying(c.gid(), c.branchId(), c.op(), result, attempts, next, c.message()));
         return tx.withNextAttempt(next, interval);
+    }
+
+    /** The rollback reason of an action that answered FAILURE, in DTM's words: the URL and what it answered. */
+    static String failureReason(Branch action, String answer) {
+        return "url:" + action.url() + " return failed: " + answer + (answer.endsWith("FAILURE") ? "" : " FAILURE");
     }
 
     /** FAILURE is definite only for a saga action; compensations must eventually succeed, so it is an error there. */
@@ -159,11 +166,11 @@ public final class Transitions {
     private static GlobalTransaction abortIfRetriesExhausted(GlobalTransaction tx, Branch attempted, long nowMs,
                                                              List<Event> events) {
         long limit = tx.options().retryLimit();
-        if (attempted.op() != BranchOp.ACTION || limit <= 0 || attempted.attempts() < limit) {
+        // like DTM, retry_limit N allows N calls after the first: the action is called N + 1 times before the abort
+        if (attempted.op() != BranchOp.ACTION || limit <= 0 || attempted.attempts() <= limit) {
             return tx;
         }
-        String reason = "Branch " + attempted.branchId() + " action got no definite answer in " + attempted.attempts()
-                + " attempts (retry_limit " + limit + ")";
+        String reason = "RetryCount is greater than RetryLimit, RetryLimit: " + limit; // DTM's text
         events.add(new Event.Aborting(tx.gid(), reason));
         return tx.withRollbackReason(reason).withStatus(GlobalStatus.ABORTING, nowMs)
                 .withNextAttempt(nowMs, tx.options().retryIntervalMs());

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * The transitions of the two-phase modes, TCC and XA: prepare, register branches while prepared (the application
- * calls try itself), then submit runs the second phase forward (tcc confirm in reverse registration order, xa
- * commit in registration order) and abort or a timeout runs it backward (cancel / rollback, reverse order). Each
+ * calls try itself), then submit runs the second phase forward (confirm / commit) and abort or a timeout runs it
+ * backward (cancel / rollback); tcc calls its branches in reverse registration order, xa in registration order. Each
  * registered branch has two rows: the undo op first, then the do op. Pure.
  */
 public final class TwoPhaseTransitions {
@@ -92,7 +92,8 @@ public final class TwoPhaseTransitions {
     /** The row the second phase calls next, in its order, or -1 when every row of that direction is done. */
     public static int nextRow(GlobalTransaction tx) {
         boolean forward = tx.status() == GlobalStatus.SUBMITTED;
-        boolean registrationOrder = forward && tx.transType() == TransType.XA;
+        // as DTM: xa commits and rolls back in registration order, tcc confirms and cancels in reverse
+        boolean registrationOrder = tx.transType() == TransType.XA;
         int branches = tx.branches().size() / 2;
         for (int i = 0; i < branches; i++) {
             int k = registrationOrder ? i : branches - 1 - i;

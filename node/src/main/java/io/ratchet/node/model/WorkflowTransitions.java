@@ -74,8 +74,8 @@ public final class WorkflowTransitions {
                     + c.status().wireName());
         }
         Event ended = c.status() == GlobalStatus.SUCCEED ? new Event.Succeeded(c.gid()) : new Event.Failed(c.gid());
-        return new Outcome.Accepted(before.withRollbackReason(c.reason()).withStatus(c.status(), nowMs),
-                List.of(ended));
+        return new Outcome.Accepted(before.withRollbackReason(c.reason()).withResult(c.result())
+                .withStatus(c.status(), nowMs), List.of(ended));
     }
 
     /** The answer of a resume call: the workflow stays unfinished; call again after the (backed-off) interval. */
@@ -103,9 +103,23 @@ public final class WorkflowTransitions {
         }
     }
 
-    /** The resume call of an unfinished workflow, as a branch the engine can call. */
+    /**
+     * The resume call of an unfinished workflow, as a branch the engine can call. As in DTM its body is the
+     * workflow's data, {@code custom_data.data} decoded from base64 (Go's encoding of bytes in JSON); a POST when
+     * there is data, a GET when there is none.
+     */
     public static Branch resume(GlobalTransaction tx) {
-        return new Branch(RESUME_ID, BranchOp.ACTION, tx.queryPrepared(), "", BranchStatus.PREPARED, 0,
-                tx.createTimeMs(), tx.updateTimeMs(), 0);
+        return new Branch(RESUME_ID, BranchOp.ACTION, tx.queryPrepared(), data(tx.customData()), BranchStatus.PREPARED,
+                0, tx.createTimeMs(), tx.updateTimeMs(), 0);
+    }
+
+    /** The workflow's data in custom_data, decoded; "" when there is none or it is not base64 (refused at prepare). */
+    public static String data(String customData) {
+        try {
+            String encoded = CommandCodec.JSON.readTree(customData).path("data").asText("");
+            return new String(java.util.Base64.getDecoder().decode(encoded), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
     }
 }

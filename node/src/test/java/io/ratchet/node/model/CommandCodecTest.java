@@ -49,7 +49,7 @@ class CommandCodecTest {
                 new Command.PrepareWorkflow("golden-4", "{\"name\":\"transfer\"}", "http://svc/resume",
                         new TransOptions(false, 0, 10_000, 3_000, Map.of(), false, 0, Map.of())),
                 new Command.RecordProgress("golden-4", "01", BranchOp.ACTION, BranchStatus.SUCCEED, "{}"),
-                new Command.FinishWorkflow("golden-4", GlobalStatus.FAILED, "insufficient balance"),
+                new Command.FinishWorkflow("golden-4", GlobalStatus.FAILED, "insufficient balance", ""),
                 new Command.ExpireFinished(86_400_000, 5_000_000, 5_000));
     }
 
@@ -81,6 +81,15 @@ class CommandCodecTest {
         assertThat(CommandCodec.decode(CommandCodec.encode(timed))).isEqualTo(timed);
         assertThat(new String(CommandCodec.encode(untimed), java.nio.charset.StandardCharsets.UTF_8))
                 .doesNotContain("caller").doesNotContain("durationMs");
+    }
+
+    @Test
+    void shouldCarryAWorkflowsResultAndLeaveItOutWhenEmpty() {
+        Command withResult = new Command.FinishWorkflow("g", GlobalStatus.SUCCEED, "", "{\"order\":42}");
+
+        assertThat(CommandCodec.decode(CommandCodec.encode(withResult))).isEqualTo(withResult);
+        assertThat(new String(CommandCodec.encode(new Command.FinishWorkflow("g", GlobalStatus.SUCCEED, "", null)),
+                java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("result");
     }
 
     @Test

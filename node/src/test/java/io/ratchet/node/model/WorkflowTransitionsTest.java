@@ -32,17 +32,37 @@ class WorkflowTransitionsTest {
     @Test
     void shouldEndOnlyOnceWithAFinalStatus() {
         prepare();
-        assertThat(model.apply(new Command.FinishWorkflow("g1", GlobalStatus.SUBMITTED, "")))
+        assertThat(model.apply(new Command.FinishWorkflow("g1", GlobalStatus.SUBMITTED, "", "")))
                 .isInstanceOf(Outcome.Rejected.class);
 
-        model.apply(new Command.FinishWorkflow("g1", GlobalStatus.FAILED, "no money"));
+        model.apply(new Command.FinishWorkflow("g1", GlobalStatus.FAILED, "no money", ""));
 
         assertThat(model.tx.status()).isEqualTo(GlobalStatus.FAILED);
         assertThat(model.tx.rollbackReason()).isEqualTo("no money");
-        assertThat(model.apply(new Command.FinishWorkflow("g1", GlobalStatus.SUCCEED, "")))
+        assertThat(model.apply(new Command.FinishWorkflow("g1", GlobalStatus.SUCCEED, "", "")))
                 .isInstanceOf(Outcome.Rejected.class);
         assertThat(model.apply(new Command.RecordProgress("g1", "02", BranchOp.ACTION, BranchStatus.SUCCEED, "")))
                 .isInstanceOf(Outcome.Rejected.class);
+    }
+
+    @Test
+    void shouldKeepTheResultOfTheFinalSubmit() {
+        prepare();
+
+        model.apply(new Command.FinishWorkflow("g1", GlobalStatus.SUCCEED, "", "{\"order\":42}"));
+
+        assertThat(model.tx.status()).isEqualTo(GlobalStatus.SUCCEED);
+        assertThat(model.tx.result()).isEqualTo("{\"order\":42}");
+    }
+
+    @Test
+    void shouldSendTheWorkflowDataDecodedAsTheResumeBody() {
+        String data = java.util.Base64.getEncoder().encodeToString("{\"amount\":30}".getBytes());
+        model.apply(new Command.PrepareWorkflow("g1", "{\"name\":\"transfer\",\"data\":\"" + data + "\"}",
+                "http://app/resume", new TransOptions(false, 2_000, 1_000, 3_000, Map.of(), false, 0, Map.of())));
+
+        assertThat(WorkflowTransitions.resume(model.tx).payload()).isEqualTo("{\"amount\":30}");
+        assertThat(WorkflowTransitions.data("{\"name\":\"transfer\"}")).isEmpty();
     }
 
     @Test
@@ -51,7 +71,7 @@ class WorkflowTransitionsTest {
         model.apply(new Command.ReportBranch("g1", "00", BranchOp.ACTION, BranchStatus.PREPARED, BranchResult.ERROR,
                 "refused"));
         assertThat(model.tx.status()).isEqualTo(GlobalStatus.PREPARED);
-        assertThat(model.tx.nextAttemptAtMs()).isEqualTo(model.nowMs + 1_000);
+        assertThat(model.tx.nextAttemptAtMs()).isEqualTo(model.nowMs + 2_000);
         assertThat(model.tx.retryIntervalMs()).isEqualTo(2_000);
 
         model.apply(new Command.ReportBranch("g1", "00", BranchOp.ACTION, BranchStatus.PREPARED, BranchResult.SUCCESS,
