@@ -307,12 +307,16 @@ class SagaIT {
             String gid = prefix + i;
             node().post("/api/dtmsvr/submit", DtmClient.saga(gid, List.<String[]>of(new String[]{"", ""}), List.of("")));
         }
-        JsonNode first = node().get("/api/dtmsvr/all?gid=" + prefix + "&limit=2").body();
+        JsonNode first = node().get("/api/dtmsvr/all?gidPrefix=" + prefix + "&limit=2").body();
         assertThat(first.path("transactions")).hasSize(2);
-        JsonNode second = node().get("/api/dtmsvr/all?gid=" + prefix + "&limit=2&position="
+        JsonNode second = node().get("/api/dtmsvr/all?gidPrefix=" + prefix + "&limit=2&position="
                 + first.path("next_position").asText()).body();
         assertThat(second.path("transactions")).hasSize(1);
         assertThat(second.path("next_position").asText()).isEmpty();
+        // as DTM, gid= is one transaction exactly, whatever else is asked
+        JsonNode exact = node().get("/api/dtmsvr/all?gid=" + prefix + "1&status=failed").body();
+        assertThat(exact.path("transactions")).extracting(t -> t.path("gid").asText()).containsExactly(prefix + "1");
+        assertThat(node().get("/api/dtmsvr/all?gid=" + prefix).body().path("transactions")).isEmpty();
         assertThat(node().get("/api/dtmsvr/all?position=nonsense").status()).isEqualTo(400);
         assertThat(node().get("/api/dtmsvr/newGid").body().path("dtm_result").asText()).isEqualTo("SUCCESS");
     }

@@ -216,7 +216,7 @@ public final class ChaosRun {
             String position = "";
             do {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cluster.url(id)
-                        + "/api/dtmsvr/all?limit=1000&gid=" + run + "&position="
+                        + "/api/dtmsvr/all?limit=1000&gidPrefix=" + run + "&position="
                         + URLEncoder.encode(position, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(30))
                         .build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200) {

@@ -353,6 +353,11 @@ public final class DtmApi implements HttpVerticle.Routes {
     }
 
     private void all(RoutingContext ctx) {
+        String gid = ctx.request().getParam("gid", "");
+        if (!gid.isEmpty()) {
+            allOfOneGid(ctx, gid);
+            return;
+        }
         TransactionStore.Filter filter;
         int limit;
         String position = ctx.request().getParam("position", "");
@@ -367,7 +372,7 @@ public final class DtmApi implements HttpVerticle.Routes {
             if (type != null && !type.isEmpty() && tt == null) {
                 throw new InvalidRequest("transType", "Unknown transType '" + type + "'");
             }
-            filter = new TransactionStore.Filter(emptyToNull(ctx.request().getParam("gid")), st, tt,
+            filter = new TransactionStore.Filter(emptyToNull(ctx.request().getParam("gidPrefix")), st, tt,
                     number(ctx, "createTimeStart"), number(ctx, "createTimeEnd"));
             limit = limit(ctx);
             if (!position.isEmpty()) {
@@ -384,6 +389,19 @@ public final class DtmApi implements HttpVerticle.Routes {
         linearizable(ctx).compose(v -> StoreReads.offLoop(ctx.vertx(), () -> store.page(filter, position, limit)))
                 .onSuccess(page -> send(ctx, 200, new AllResult(page.transactions().stream().map(Views::of).toList(),
                         page.nextPosition())))
+                .onFailure(e -> logFailure(ctx, e));
+    }
+
+    /** {@code all?gid=}: as DTM, that one transaction or none, whatever the other parameters say. */
+    private void allOfOneGid(RoutingContext ctx, String gid) {
+        try {
+            SubmitRequests.checkGid(gid);
+        } catch (InvalidRequest e) {
+            send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
+            return;
+        }
+        linearizable(ctx).compose(v -> StoreReads.transaction(ctx.vertx(), store, gid))
+                .onSuccess(tx -> send(ctx, 200, new AllResult(tx == null ? List.of() : List.of(Views.of(tx)), "")))
                 .onFailure(e -> logFailure(ctx, e));
     }
 
