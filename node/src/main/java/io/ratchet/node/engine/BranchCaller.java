@@ -11,9 +11,9 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 /**
  * Calls branch URLs (PROTOCOL.md §4): the stored URL plus gid, trans_type, branch_id and op; POST with the payload
@@ -21,6 +21,9 @@ import java.nio.charset.StandardCharsets;
  * every outcome, including a refused connection, becomes a {@link BranchAnswer}.
  */
 public final class BranchCaller {
+
+    /** The query parameters the coordinator adds to every branch call. */
+    private static final Set<String> COORDINATOR_PARAMETERS = Set.of("gid", "trans_type", "branch_id", "op");
 
     private final WebClient client;
 
@@ -53,18 +56,29 @@ public final class BranchCaller {
                 .otherwise(BranchResponses::failed);
     }
 
+    /**
+     * The URL with the coordinator's parameters; as in DTM, one of the same name already in the stored URL is
+     * replaced (a handler reading the first value would otherwise read the stale one), the others kept in order.
+     */
     static String withQuery(String url, GlobalTransaction tx, String branchId, String op) {
-        String query = "gid=" + encode(tx.gid()) + "&trans_type=" + tx.transType().wireName()
+        String ours = "gid=" + encode(tx.gid()) + "&trans_type=" + tx.transType().wireName()
                 + "&branch_id=" + encode(branchId) + "&op=" + encode(op);
-        URI uri = URI.create(url);
-        String separator = uri.getRawQuery() == null || uri.getRawQuery().isEmpty() ? "?" : "&";
         int fragment = url.indexOf('#');
         String base = fragment < 0 ? url : url.substring(0, fragment);
-        if (base.endsWith("?")) {
-            separator = "";
+        int question = base.indexOf('?');
+        if (question < 0) {
+            return base + "?" + ours;
         }
-        return base + separator + query;
+        StringBuilder kept = new StringBuilder(base.length() + ours.length()).append(base, 0, question + 1);
+        for (String pair : base.substring(question + 1).split("&")) {
+            String name = pair.substring(0, pair.indexOf('=') < 0 ? pair.length() : pair.indexOf('='));
+            if (!pair.isEmpty() && !COORDINATOR_PARAMETERS.contains(name)) {
+                kept.append(pair).append('&');
+            }
+        }
+        return kept.append(ours).toString();
     }
+
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
