@@ -202,7 +202,8 @@ function transactionView(gid) {
   }
 
   async function refresh() {
-    const d = await api('/api/ratchet/transactions/' + encodeURIComponent(gid));
+    // ?gid= rather than a path segment: it carries any gid, "." and ".." too (path normalisation drops those)
+    const d = await api('/api/ratchet/transactions?' + new URLSearchParams({ gid }));
     const t = d.transaction;
     const finished = t.status === 'succeed' || t.status === 'failed';
     retry.disabled = finished;
@@ -233,6 +234,15 @@ function transactionView(gid) {
 
 // ---- routing and refresh --------------------------------------------------------------------------------------
 
+/** The gid of a #/tx/ hash (encodeURIComponent'd by the links), or the text as typed if it is not valid encoding. */
+function decodeHashGid(encoded) {
+  try {
+    return decodeURIComponent(encoded);
+  } catch (e) {
+    return encoded;
+  }
+}
+
 function route() {
   const [path, query] = (location.hash.slice(1) || '/cluster').split('?');
   const params = new URLSearchParams(query || '');
@@ -240,7 +250,7 @@ function route() {
   for (const a of document.querySelectorAll('nav a')) {
     a.classList.toggle('active', path.startsWith(a.getAttribute('href').slice(1)));
   }
-  if (path.startsWith('/tx/')) current = transactionView(decodeURIComponent(path.slice(4)));
+  if (path.startsWith('/tx/')) current = transactionView(decodeHashGid(path.slice(4)));
   else if (path === '/transactions') current = transactionsView(params);
   else current = clusterView();
   tick();

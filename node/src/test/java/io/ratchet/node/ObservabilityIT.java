@@ -153,7 +153,7 @@ class ObservabilityIT {
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.body().path("message").asText()).contains("no-such-gid");
 
-        DtmClient.Reply bad = client(follower()).get("/api/ratchet/transactions/bad%20gid");
+        DtmClient.Reply bad = client(follower()).get("/api/ratchet/transactions/bad%3Bgid");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.body().path("field").asText()).isEqualTo("gid");
     }

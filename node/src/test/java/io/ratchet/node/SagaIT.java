@@ -264,7 +264,7 @@ class SagaIT {
         List<Object[]> cases = new ArrayList<>();
         cases.add(new Object[]{"{not json", "body"});
         cases.add(new Object[]{"{\"trans_type\":\"saga\",\"steps\":[{\"action\":\"http://x/a\"}]}", "gid"});
-        cases.add(new Object[]{"{\"gid\":\"bad gid!\",\"trans_type\":\"saga\"}", "gid"});
+        cases.add(new Object[]{"{\"gid\":\"bad;gid\",\"trans_type\":\"saga\"}", "gid"});
         cases.add(new Object[]{"{\"gid\":\"" + gid + "\",\"trans_type\":\"sago\"}", "trans_type"});
         cases.add(new Object[]{"{\"gid\":\"" + gid + "\",\"trans_type\":\"saga\",\"steps\":[{\"action\":\"ftp://x\"}]}",
                 "steps[0].action"});

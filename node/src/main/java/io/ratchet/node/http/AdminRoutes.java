@@ -63,7 +63,10 @@ public final class AdminRoutes implements HttpVerticle.Routes {
         });
         router.get("/api/ratchet/cluster").respond(ctx -> ClusterView.gather(peers(ctx), nodes, selfId,
                 () -> NodeStatus.of(log.status())));
-        router.get("/api/ratchet/transactions/:gid").handler(this::transaction);
+        // The gid as a path segment (percent-decoded, %2F included) or, for any gid, as ?gid=: a path cannot carry
+        // the gids "." and "..", which path normalisation removes.
+        router.get("/api/ratchet/transactions/:gid").handler(ctx -> transaction(ctx, ctx.pathParam("gid")));
+        router.get("/api/ratchet/transactions").handler(ctx -> transaction(ctx, ctx.request().getParam("gid")));
         // What this node's journal holds for a range of Raft indexes, to compare nodes (the chaos suite does).
         router.get("/api/ratchet/journal/digest").handler(this::journalDigest);
         // What this node's finished store holds for a key range, with the Raft index of its last change.
@@ -168,8 +171,7 @@ public final class AdminRoutes implements HttpVerticle.Routes {
                 + (value == null ? "missing" : "'" + value + "'"));
     }
 
-    private void transaction(RoutingContext ctx) {
-        String gid = ctx.pathParam("gid");
+    private void transaction(RoutingContext ctx, String gid) {
         try {
             SubmitRequests.checkGid(gid);
         } catch (InvalidRequest e) {

@@ -23,21 +23,54 @@ import java.util.regex.Pattern;
  */
 final class SubmitRequests {
 
-    private static final Pattern GID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+    /** Branch ids and topic names: a narrow alphabet, as before (gids take almost any text, see checkGid). */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+    /** The longest gid, in Unicode code points (DTM's column is varchar(128)); at most 512 bytes of UTF-8. */
+    static final int GID_MAX_CODE_POINTS = 128;
     private static final long DEFAULT_RETRY_INTERVAL_S = 10;
     private static final long DEFAULT_REQUEST_TIMEOUT_S = 3;
 
     private SubmitRequests() {
     }
 
+    /**
+     * A gid is any text of 1 to {@link #GID_MAX_CODE_POINTS} code points except control characters (Unicode
+     * category Cc: U+0000..U+001F and U+007F..U+009F, so \n, \r and \t among them), {@code ;} and unpaired
+     * surrogates (they have no UTF-8 form). DTM strips \n, \r and ; from a gid and goes on; Ratchet refuses them
+     * instead, deliberately: a silently changed gid would make the application's later query with its own gid miss.
+     * Indexes in the messages count code points from 0.
+     */
     static void checkGid(String gid) {
         if (gid == null || gid.isEmpty()) {
             throw new InvalidRequest("gid", "gid is required");
         }
-        if (!GID.matcher(gid).matches()) {
-            throw new InvalidRequest("gid", "Expected gid of 1-128 characters of [A-Za-z0-9_.:-], but got '"
-                    + (gid.length() > 140 ? gid.substring(0, 140) + "..." : gid) + "'");
+        int codePoints = gid.codePointCount(0, gid.length());
+        if (codePoints > GID_MAX_CODE_POINTS) {
+            throw new InvalidRequest("gid", "Expected a gid of 1 to " + GID_MAX_CODE_POINTS + " characters (Unicode"
+                    + " code points), but got " + codePoints);
         }
+        int index = 0;
+        for (int i = 0; i < gid.length(); index++) {
+            int c = gid.codePointAt(i);
+            if (c <= Character.MAX_VALUE && Character.isSurrogate((char) c)) {
+                throw new InvalidRequest("gid", "Expected a gid of well-formed Unicode, but got an unpaired surrogate"
+                        + " " + codePoint(c) + " at index " + index + " (it has no UTF-8 form)");
+            }
+            if (Character.getType(c) == Character.CONTROL) {
+                throw new InvalidRequest("gid", "Expected a gid without control characters, but got " + codePoint(c)
+                        + " at index " + index);
+            }
+            if (c == ';') {
+                throw new InvalidRequest("gid", "Expected a gid without ';', but got ';' at index " + index
+                        + " (DTM would strip it; Ratchet refuses it, so the gid stays the one the application"
+                        + " queries)");
+            }
+            i += Character.charCount(c);
+        }
+    }
+
+    private static String codePoint(int c) {
+        return String.format("U+%04X", c);
     }
 
     /** The modes this version runs; msg and workflow are refused naming trans_type until they are built. */
@@ -105,9 +138,9 @@ final class SubmitRequests {
         return new MsgParts(steps, payloads);
     }
 
-    /** A topic name: the gid alphabet. */
+    /** A topic name: the branch id alphabet. */
     static String topic(String name, String field) {
-        if (name == null || !GID.matcher(name).matches()) {
+        if (name == null || !ID.matcher(name).matches()) {
             throw new InvalidRequest(field, "Expected a topic name of 1-128 characters of [A-Za-z0-9_.:-], but got '"
                     + name + "'");
         }
@@ -266,7 +299,7 @@ final class SubmitRequests {
         TransType type = transType(string(body, "trans_type"),
                 java.util.EnumSet.of(TransType.TCC, TransType.XA, TransType.WORKFLOW));
         String branchId = string(body, "branch_id");
-        if (branchId == null || !GID.matcher(branchId).matches()) {
+        if (branchId == null || !ID.matcher(branchId).matches()) {
             throw new InvalidRequest("branch_id", "Expected branch_id of 1-128 characters of [A-Za-z0-9_.:-], but got '"
                     + branchId + "'");
         }

@@ -26,10 +26,13 @@ import java.util.function.Predicate;
  */
 public final class TransactionStore {
 
-    /** Newest first, then by gid: the order of {@code all}, in the heap and in the finished store alike. */
+    /**
+     * Newest first, then by gid in {@link GidOrder} (UTF-8 byte order): the order of {@code all}, in the heap and in
+     * the finished store alike.
+     */
     private record CreatedKey(long createTimeMs, String gid) {
         static final Comparator<CreatedKey> NEWEST_FIRST = Comparator.comparingLong(CreatedKey::createTimeMs)
-                .reversed().thenComparing(CreatedKey::gid);
+                .reversed().thenComparing(CreatedKey::gid, GidOrder.CODE_POINTS);
 
         static CreatedKey of(GlobalTransaction t) {
             return new CreatedKey(t.createTimeMs(), t.gid());
@@ -44,7 +47,7 @@ public final class TransactionStore {
 
     // Hash maps, not sorted ones: the apply thread looks a gid up several times per command, and comparing gids that
     // share long prefixes in a skip list was a tenth of the nodes' CPU samples (bin/bench --profile). Order is made
-    // where it is needed: the image and unfinished() sort by gid, paging goes through byCreated.
+    // where it is needed: the image and unfinished() sort by gid (GidOrder, as on disk), paging goes through byCreated.
     private final ConcurrentHashMap<String, GlobalTransaction> byGid = new ConcurrentHashMap<>();
     private volatile Topics topics = Topics.NONE;
     private final ConcurrentSkipListMap<CreatedKey, String> byCreated = new ConcurrentSkipListMap<>(CreatedKey.NEWEST_FIRST);
@@ -142,9 +145,10 @@ public final class TransactionStore {
         return byGid.size() + finished.count();
     }
 
-    /** Transactions that are neither succeed nor failed, by gid. */
+    /** Transactions that are neither succeed nor failed, by gid ({@link GidOrder}). */
     public List<GlobalTransaction> unfinished() {
-        return byGid.values().stream().sorted(Comparator.comparing(GlobalTransaction::gid)).toList();
+        return byGid.values().stream().sorted(Comparator.comparing(GlobalTransaction::gid, GidOrder.CODE_POINTS))
+                .toList();
     }
 
     /** A filter for {@link #page}. Null fields match everything. */
@@ -221,6 +225,10 @@ public final class TransactionStore {
         return it.hasNext() ? it.next() : null;
     }
 
+    /**
+     * {@code createTimeMs:gid}. The time is a number, so the first {@code :} ends it and the gid, which may hold
+     * {@code :} too, is all the rest. A client sends it back URL-encoded like any query value.
+     */
     private static String encodePosition(CreatedKey key) {
         return key.createTimeMs() + ":" + key.gid();
     }
@@ -279,8 +287,8 @@ public final class TransactionStore {
          * same way: equal stores give equal bytes. The sorting is done here, on the writing thread, not at capture.
          */
         public void writeTo(OutputStream out) throws IOException {
-            Arrays.sort(transactions, Comparator.comparing(GlobalTransaction::gid));
-            Arrays.sort(timelines, Comparator.comparing(TimelineLine::timeline));
+            Arrays.sort(transactions, Comparator.comparing(GlobalTransaction::gid, GidOrder.CODE_POINTS));
+            Arrays.sort(timelines, Comparator.comparing(TimelineLine::timeline, GidOrder.CODE_POINTS));
             try (JsonGenerator generator = CommandCodec.JSON.getFactory().createGenerator(out)) {
                 generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
                 CommandCodec.JSON.writeValue(generator, new Header(topics));

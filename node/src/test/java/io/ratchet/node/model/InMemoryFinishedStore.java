@@ -4,13 +4,17 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A {@link FinishedStore} in a map, for unit tests of the model; the real one is {@code RocksFinishedStore}. */
+/**
+ * A {@link FinishedStore} in a map, for unit tests of the model; the real one is {@code RocksFinishedStore}. Gids are
+ * ordered as RocksDB orders their UTF-8 keys ({@link GidOrder}), not by {@link String#compareTo}.
+ */
 public final class InMemoryFinishedStore implements FinishedStore {
 
     private final ConcurrentHashMap<String, FinishedTransaction> byGid = new ConcurrentHashMap<>();
 
     private static final Comparator<GlobalTransaction> NEWEST_FIRST = Comparator
-            .comparingLong(GlobalTransaction::createTimeMs).reversed().thenComparing(GlobalTransaction::gid);
+            .comparingLong(GlobalTransaction::createTimeMs).reversed()
+            .thenComparing(GlobalTransaction::gid, GidOrder.CODE_POINTS);
 
     @Override
     public FinishedTransaction get(String gid) {
@@ -26,7 +30,8 @@ public final class InMemoryFinishedStore implements FinishedStore {
     public int expire(long finishedBeforeMs, long maxKept, int maxDeletes, long index, long term) {
         int deleted = 0;
         for (FinishedTransaction f : byGid.values().stream().sorted(Comparator.comparingLong(
-                (FinishedTransaction t) -> t.transaction().finishTimeMs()).thenComparing(t -> t.transaction().gid()))
+                (FinishedTransaction t) -> t.transaction().finishTimeMs())
+                .thenComparing(t -> t.transaction().gid(), GidOrder.CODE_POINTS))
                 .toList()) {
             boolean old = f.transaction().finishTimeMs() < finishedBeforeMs;
             if (deleted == maxDeletes || (!old && byGid.size() <= maxKept)) {
@@ -52,7 +57,8 @@ public final class InMemoryFinishedStore implements FinishedStore {
     public Cursor newestFirst(long createTimeMs, String gid) {
         Iterator<FinishedTransaction> it = byGid.values().stream()
                 .filter(f -> gid == null || f.transaction().createTimeMs() < createTimeMs
-                        || f.transaction().createTimeMs() == createTimeMs && f.transaction().gid().compareTo(gid) > 0)
+                        || f.transaction().createTimeMs() == createTimeMs
+                        && GidOrder.compare(f.transaction().gid(), gid) > 0)
                 .sorted(Comparator.comparing(FinishedTransaction::transaction, NEWEST_FIRST)).iterator();
         return new Cursor() {
             @Override

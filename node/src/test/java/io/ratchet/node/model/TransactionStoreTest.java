@@ -97,4 +97,88 @@ class TransactionStoreTest {
         assertThat(store.getUnfinished("done")).isNull();
         assertThat(finished.get("done").transaction()).isEqualTo(done);
     }
+
+    /** Every gid of {@code all}, following next_position pages of {@code limit}. */
+    private static List<String> pageAll(TransactionStore store, int limit) {
+        TransactionStore.Filter all = new TransactionStore.Filter(null, null, null, null, null);
+        List<String> seen = new ArrayList<>();
+        String position = "";
+        do {
+            TransactionStore.Page page = store.page(all, position, limit);
+            page.transactions().forEach(t -> seen.add(t.gid()));
+            position = page.nextPosition();
+        } while (!position.isEmpty());
+        return seen;
+    }
+
+    @Test
+    void shouldResumeAfterAPositionWhoseGidHoldsColons() {
+        List<String> gids = List.of("a:b", "::", "12:34:x", "order/42@shop a+b?c=d&e#f%20\u00fc\uD83D\uDE00", ":");
+        for (int i = 0; i < gids.size(); i++) {
+            GlobalTransaction t = tx(gids.get(i), 7, i % 2 == 0 ? GlobalStatus.SUBMITTED : GlobalStatus.SUCCEED);
+            store.put(t, entry(i, t));
+        }
+        TransactionStore.Filter all = new TransactionStore.Filter(null, null, null, null, null);
+
+        String position = store.page(all, "", 1).nextPosition();
+        assertThat(position).isEqualTo("7:12:34:x");
+        TransactionStore.checkPosition(position);
+        assertThat(store.page(all, "7::", 1).transactions()).extracting(GlobalTransaction::gid).containsExactly("::");
+        assertThat(pageAll(store, 1)).containsExactly("12:34:x", ":", "::", "a:b",
+                "order/42@shop a+b?c=d&e#f%20\u00fc\uD83D\uDE00");
+        assertThat(pageAll(store, 2)).isEqualTo(pageAll(store, 1));
+    }
+
+    @Test
+    void shouldOrderGidsAsTheFinishedStoreOrdersUtf8InTheHeapAndOnDisk() {
+        // U+FFFD sorts before U+1F600 by code point (and UTF-8 bytes), after it by UTF-16 unit (\uFFFD > \uD83D)
+        String replacement = "\uFFFD-x";
+        String emoji = "\uD83D\uDE00-y";
+        assertThat(replacement.compareTo(emoji)).as("String order differs").isPositive();
+        assertThat(GidOrder.compare(replacement, emoji)).isNegative();
+        List<String> heap = List.of(replacement, emoji + "1", "\uE000-h", "z-h");
+        List<String> disk = List.of(replacement + "1", emoji, "\uE000-d", "z-d");
+        for (int i = 0; i < heap.size(); i++) {
+            GlobalTransaction open = tx(heap.get(i), 5, GlobalStatus.SUBMITTED);
+            store.put(open, entry(2 * i, open));
+            GlobalTransaction done = tx(disk.get(i), 5, GlobalStatus.SUCCEED);
+            store.put(done, entry(2 * i + 1, done));
+        }
+        List<String> expected = List.of("z-d", "z-h", "\uE000-d", "\uE000-h", replacement, replacement + "1", emoji,
+                emoji + "1");
+
+        assertThat(pageAll(store, 100)).isEqualTo(expected);
+        for (int limit = 1; limit <= 3; limit++) {
+            assertThat(pageAll(store, limit)).as("pages of %d", limit).isEqualTo(expected);
+        }
+        assertThat(store.unfinished()).extracting(GlobalTransaction::gid)
+                .containsExactly("z-h", "\uE000-h", replacement, emoji + "1");
+        try (FinishedStore.Cursor cursor = finished.newestFirst(0, null)) {
+            List<String> onDisk = new ArrayList<>();
+            cursor.forEachRemaining(f -> onDisk.add(f.transaction().gid()));
+            assertThat(onDisk).containsExactly("z-d", "\uE000-d", replacement + "1", emoji);
+        }
+    }
+
+    @Test
+    void shouldOrderByCodePointsLikeUtf8Bytes() {
+        java.util.Random random = new java.util.Random(16);
+        int[] edges = {0x20, 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xfffd, 0xffff, 0x10000, 0x1f600, 0x10ffff};
+        for (int n = 0; n < 20_000; n++) {
+            String a = randomText(random, edges);
+            String b = random.nextInt(4) == 0 ? a + randomText(random, edges) : randomText(random, edges);
+            int bytes = java.util.Arrays.compareUnsigned(a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(Integer.signum(GidOrder.compare(a, b))).as("%s vs %s", a, b).isEqualTo(Integer.signum(bytes));
+        }
+    }
+
+    private static String randomText(java.util.Random random, int[] edges) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = random.nextInt(4); i >= 0; i--) {
+            int cp = random.nextBoolean() ? edges[random.nextInt(edges.length)] : random.nextInt(0x110000);
+            sb.appendCodePoint(cp >= 0xd800 && cp <= 0xdfff ? 0xe000 + cp % 100 : cp);
+        }
+        return sb.toString();
+    }
 }

@@ -10,10 +10,15 @@ import io.ratchet.api.TransType;
 import io.ratchet.node.model.Branch;
 import io.ratchet.node.model.FinishedStore;
 import io.ratchet.node.model.FinishedTransaction;
+import io.ratchet.node.model.CommandType;
+import io.ratchet.node.model.GidOrder;
 import io.ratchet.node.model.GlobalTransaction;
+import io.ratchet.node.model.InMemoryFinishedStore;
 import io.ratchet.node.model.Step;
 import io.ratchet.node.model.Timeline;
+import io.ratchet.node.model.TimelineEntry;
 import io.ratchet.node.model.TransOptions;
+import io.ratchet.node.model.TransactionStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,6 +79,64 @@ class RocksFinishedStoreTest {
             assertThat(gids(store.newestFirst(0, null))).containsExactly("new", "a", "b", "old");
             assertThat(gids(store.newestFirst(200, "a"))).containsExactly("b", "old");
             assertThat(gids(store.newestFirst(300, "new"))).containsExactly("a", "b", "old");
+        }
+    }
+
+    @Test
+    void shouldOrderGidsByUtf8BytesAsTheHeapAndTheInMemoryDoubleDo() {
+        // by UTF-16 units "\uFFFD-x" > "\uD83D\uDE00-y"; by UTF-8 bytes and code points it is the other way round
+        List<String> gids = List.of("\uD83D\uDE00-y", "\uFFFD-x", "\uE000", "z", "order/42@shop a+b?c=d&e#f%20\u00fc",
+                "a:b", "\u00fc-1", "\uD83D\uDE00");
+        InMemoryFinishedStore memory = new InMemoryFinishedStore();
+        try (RocksFinishedStore store = RocksFinishedStore.openEmpty(dir.resolve("live"))) {
+            long index = 0;
+            for (String gid : gids) {
+                store.put(finished(gid, 200, 300), null, ++index, 1);
+                memory.put(finished(gid, 200, 300), null, index, 1);
+            }
+            List<String> expected = gids.stream().sorted(GidOrder.CODE_POINTS).toList();
+
+            assertThat(gids(store.newestFirst(0, null))).isEqualTo(expected)
+                    .isEqualTo(gids(memory.newestFirst(0, null)))
+                    .containsSubsequence("\uFFFD-x", "\uD83D\uDE00", "\uD83D\uDE00-y");
+            assertThat(gids(store.newestFirst(200, "\uFFFD-x"))).isEqualTo(gids(memory.newestFirst(200, "\uFFFD-x")))
+                    .containsExactly("\uD83D\uDE00", "\uD83D\uDE00-y");
+            for (String gid : gids) {
+                assertThat(store.get(gid).transaction().gid()).isEqualTo(gid);
+            }
+        }
+    }
+
+    @Test
+    void shouldPageTheHeapAndTheDiskInOneOrderForGidsBeyondTheBasicPlane() {
+        try (RocksFinishedStore disk = RocksFinishedStore.openEmpty(dir.resolve("live"))) {
+            TransactionStore store = new TransactionStore(disk);
+            List<String> cold = List.of("\uD83D\uDE00-y", "\uFFFD-a", "\uE000-c");
+            List<String> hot = List.of("\uFFFD-x", "\uD83D\uDE00-b", "\uE000-h");
+            long index = 0;
+            for (int i = 0; i < cold.size(); i++) {
+                GlobalTransaction done = finished(cold.get(i), 200, 300).transaction();
+                store.put(done, new TimelineEntry(++index, 1, 300, CommandType.SUBMIT, null, null, null, null, 0,
+                        done.status()));
+                GlobalTransaction open = finished(hot.get(i), 200, 300).transaction()
+                        .withStatus(GlobalStatus.SUBMITTED, 250);
+                store.put(open, new TimelineEntry(++index, 1, 250, CommandType.SUBMIT, null, null, null, null, 0,
+                        open.status()));
+            }
+            List<String> expected = java.util.stream.Stream.concat(cold.stream(), hot.stream())
+                    .sorted(GidOrder.CODE_POINTS).toList();
+            TransactionStore.Filter all = new TransactionStore.Filter(null, null, null, null, null);
+
+            for (int limit = 1; limit <= expected.size(); limit++) {
+                List<String> seen = new ArrayList<>();
+                String position = "";
+                do {
+                    TransactionStore.Page page = store.page(all, position, limit);
+                    page.transactions().forEach(t -> seen.add(t.gid()));
+                    position = page.nextPosition();
+                } while (!position.isEmpty());
+                assertThat(seen).as("pages of %d", limit).isEqualTo(expected);
+            }
         }
     }
 

@@ -10,6 +10,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,7 +66,12 @@ public final class DtmClient {
     }
 
     public JsonNode query(String gid) {
-        return get("/api/dtmsvr/query?gid=" + gid).body();
+        return get("/api/dtmsvr/query?gid=" + encode(gid)).body();
+    }
+
+    /** A query parameter value, URL-encoded as UTF-8 (a gid may hold any character but controls and ;). */
+    public static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     /**
@@ -73,7 +80,7 @@ public final class DtmClient {
      */
     public JsonNode awaitQuery(String gid, Duration within) {
         return await().atMost(within).pollInterval(Duration.ofMillis(100))
-                .until(() -> get("/api/dtmsvr/query?gid=" + gid), r -> r.status() != 503).body();
+                .until(() -> get("/api/dtmsvr/query?gid=" + encode(gid)), r -> r.status() != 503).body();
     }
 
     /** Waits until the transaction is succeed or failed; returns the query answer. */
