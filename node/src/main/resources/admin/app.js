@@ -130,7 +130,7 @@ function transactionsView(params) {
     ['saga', 'tcc', 'msg', 'xa', 'workflow'].map((s) => option(s)));
   statusSelect.value = value('status');
   modeSelect.value = value('transType');
-  const gid = h('input', { name: 'gid', id: 'filter-gid', placeholder: 'gid prefix', value: value('gid') });
+  const gid = h('input', { name: 'gidPrefix', id: 'filter-gid', placeholder: 'gid prefix', value: value('gidPrefix') });
   const from = h('input', { name: 'from', type: 'datetime-local', value: value('from') });
   const to = h('input', { name: 'to', type: 'datetime-local', value: value('to') });
   const form = h('form', {
@@ -147,7 +147,7 @@ function transactionsView(params) {
   view.replaceChildren(form, list);
   return async () => {
     const q = new URLSearchParams({ limit: PAGE_SIZE });
-    for (const k of ['status', 'transType', 'gid']) if (value(k)) q.set(k, value(k));
+    for (const k of ['status', 'transType', 'gidPrefix']) if (value(k)) q.set(k, value(k));
     if (value('from')) q.set('createTimeStart', new Date(value('from')).getTime());
     if (value('to')) q.set('createTimeEnd', new Date(value('to')).getTime());
     if (position) q.set('position', position);
