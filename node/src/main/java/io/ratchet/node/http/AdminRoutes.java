@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Ratchet's own endpoints: liveness ({@code /api/ping}, as DTM answers it, and {@code /api/health}), the node's Raft status and the
- * cluster's as this node sees it, a transaction with its timeline, a digest of the journal, a snapshot on demand,
+ * Ratchet's own endpoints: liveness ({@code /api/ping}, as DTM answers it, and {@code /api/health}), the node's Raft
+ * status and the cluster's as this node sees it, a transaction with its timeline, a digest of the journal, a snapshot on demand,
  * the metrics (Prometheus text at {@code /api/metrics}, as DTM serves it, and JSON at {@code /api/ratchet/metrics}),
  * and the admin page at {@code /admin/}, whose assets are in the jar under {@code admin/}.
  */

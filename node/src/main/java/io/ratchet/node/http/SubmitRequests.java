@@ -201,14 +201,14 @@ final class SubmitRequests {
         }
         com.fasterxml.jackson.databind.JsonNode data = custom.path("data");
         if (!data.isMissingNode() && !data.isNull()) {
+            if (!data.isTextual()) {
+                throw new InvalidRequest("custom_data.data", "Expected the workflow's data as a base64 string");
+            }
             try {
-                java.util.Base64.getDecoder().decode(data.asText(""));
+                java.util.Base64.getDecoder().decode(data.asText());
             } catch (IllegalArgumentException e) {
                 throw new InvalidRequest("custom_data.data", "Expected the workflow's data as base64, but: "
                         + e.getMessage());
-            }
-            if (!data.isTextual()) {
-                throw new InvalidRequest("custom_data.data", "Expected the workflow's data as a base64 string");
             }
         }
         return text;

@@ -16,9 +16,8 @@ class BranchCallerTest {
 
     private static final String GID = "order/42@shop a+b?c=d&e#f%20\u00fc\uD83D\uDE00";
 
-    private final SagaFixture model = new SagaFixture();
-
-    private String url(String stored, String gid) {
+    private static String url(String stored, String gid) {
+        SagaFixture model = new SagaFixture();
         model.apply(SagaFixture.saga(gid, 1, false, Map.of(), 0));
         return BranchCaller.withQuery(stored, model.tx, "01", "action");
     }
