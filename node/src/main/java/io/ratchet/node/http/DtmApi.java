@@ -339,7 +339,12 @@ public final class DtmApi implements HttpVerticle.Routes {
     }
 
     private void query(RoutingContext ctx) {
-        String gid = ctx.request().getParam("gid");
+        answerOne(ctx, ctx.request().getParam("gid"), tx -> tx == null ? new QueryResult(null, List.of())
+                : new QueryResult(Views.of(tx), Views.branches(tx)));
+    }
+
+    /** Reads one transaction (null if none) after a linearizable barrier and answers 200 with its view. */
+    private void answerOne(RoutingContext ctx, String gid, java.util.function.Function<GlobalTransaction, ?> view) {
         try {
             SubmitRequests.checkGid(gid);
         } catch (InvalidRequest e) {
@@ -347,8 +352,7 @@ public final class DtmApi implements HttpVerticle.Routes {
             return;
         }
         linearizable(ctx).compose(v -> StoreReads.transaction(ctx.vertx(), store, gid))
-                .onSuccess(tx -> send(ctx, 200, tx == null ? new QueryResult(null, List.of())
-                        : new QueryResult(Views.of(tx), Views.branches(tx))))
+                .onSuccess(tx -> send(ctx, 200, view.apply(tx)))
                 .onFailure(e -> logFailure(ctx, e));
     }
 
@@ -394,15 +398,7 @@ public final class DtmApi implements HttpVerticle.Routes {
 
     /** {@code all?gid=}: as DTM, that one transaction or none, whatever the other parameters say. */
     private void allOfOneGid(RoutingContext ctx, String gid) {
-        try {
-            SubmitRequests.checkGid(gid);
-        } catch (InvalidRequest e) {
-            send(ctx, 400, DtmResult.invalid(e.field, e.getMessage()));
-            return;
-        }
-        linearizable(ctx).compose(v -> StoreReads.transaction(ctx.vertx(), store, gid))
-                .onSuccess(tx -> send(ctx, 200, new AllResult(tx == null ? List.of() : List.of(Views.of(tx)), "")))
-                .onFailure(e -> logFailure(ctx, e));
+        answerOne(ctx, gid, tx -> new AllResult(tx == null ? List.of() : List.of(Views.of(tx)), ""));
     }
 
     private static Long number(RoutingContext ctx, String name) {
