@@ -487,6 +487,9 @@ public final class DtmApi implements HttpVerticle.Routes {
     private static String jsonKind(byte[] body) {
         try {
             JsonNode tree = WireJson.mapper().readTree(body);
+            if (tree.isNull()) {
+                return "null";
+            }
             String text = tree.toString();
             return tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " "
                     + (text.length() > 40 ? text.substring(0, 40) + "..." : text);
