@@ -45,10 +45,16 @@ public final class ProcessCluster implements AutoCloseable {
             throw new IllegalStateException("Expected " + JAR + " and " + JVM_OPTIONS + "; run mvn package first");
         }
         StringBuilder conf = new StringBuilder("include file(\"" + MODULE.getParent().resolve("cluster.conf") + "\")\n");
+        // The OS may hand out a port it just freed again: six distinct ones, or a node refuses the configuration.
+        Set<Integer> ports = new java.util.LinkedHashSet<>();
+        while (ports.size() < 6) {
+            ports.add(FreePorts.next());
+        }
+        java.util.Iterator<Integer> free = ports.iterator();
         for (String id : List.of("n1", "n2", "n3")) {
-            int httpPort = FreePorts.next();
+            int httpPort = free.next();
             httpPorts.put(id, httpPort);
-            conf.append("ratchet.nodes.").append(id).append(" { raft-port = ").append(FreePorts.next())
+            conf.append("ratchet.nodes.").append(id).append(" { raft-port = ").append(free.next())
                     .append(", http-port = ").append(httpPort).append(", data-dir = \"data/").append(id).append("\" }\n");
         }
         conf.append(extraConf).append('\n');
