@@ -79,7 +79,6 @@ public final class BranchCaller {
         return kept.append(ours).toString();
     }
 
-
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }

@@ -45,6 +45,8 @@ public final class DtmApi implements HttpVerticle.Routes {
     /** DTM's default for resetCronTime: three times the default prepared timeout (35 s). */
     static final long DEFAULT_RESET_CRON_TIMEOUT_S = 3 * 35;
     private static final long WAIT_RESULT_MAX_MS = 30_000;
+    /** The routing-context key of the request body decoded by {@link #parse}. */
+    private static final String PARSED_REQUEST = "ratchet.transRequest";
     private static final int MAX_PAGE = 1_000;
 
     private final ReplicatedLog log;
@@ -149,7 +151,7 @@ public final class DtmApi implements HttpVerticle.Routes {
         }
         if (command instanceof Command.Abort) {
             GlobalTransaction prepared = store.getUnfinished(command.gid());
-            boolean asked = Boolean.TRUE.equals(parse(ctx).waitResult());
+            boolean asked = Boolean.TRUE.equals(parse(ctx).waitResult()); // parsed once, by the abort's decode
             return asked || prepared != null && prepared.options().waitResult() ? ResultWaiters.Awaited.ABORT : null;
         }
         return null;
@@ -459,7 +461,12 @@ public final class DtmApi implements HttpVerticle.Routes {
         return r;
     }
 
+    /** The request's body as a transaction, decoded once per request (kept in the context for later asks). */
     private static TransRequest parse(RoutingContext ctx) {
+        TransRequest parsed = ctx.get(PARSED_REQUEST);
+        if (parsed != null) {
+            return parsed;
+        }
         if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
             throw new InvalidRequest("body", "Expected a JSON body");
         }
@@ -469,6 +476,7 @@ public final class DtmApi implements HttpVerticle.Routes {
             if (request == null) { // the body is the JSON value null
                 throw new InvalidRequest("body", "Expected a JSON object as the body, but got " + jsonKind(bytes));
             }
+            ctx.put(PARSED_REQUEST, request);
             return request;
         } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
             if (e.getPath().isEmpty()) { // a number, string, boolean or array instead of an object

@@ -12,6 +12,7 @@ import io.ratchet.node.model.Step;
 import io.ratchet.node.model.TransOptions;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,19 +194,19 @@ final class SubmitRequests {
         if (text.isBlank()) {
             return text;
         }
-        com.fasterxml.jackson.databind.JsonNode custom;
+        JsonNode custom;
         try {
             custom = WireJson.mapper().readTree(text);
         } catch (java.io.IOException e) {
             throw new InvalidRequest("custom_data", "Expected custom_data to hold JSON: " + e.getMessage());
         }
-        com.fasterxml.jackson.databind.JsonNode data = custom.path("data");
+        JsonNode data = custom.path("data");
         if (!data.isMissingNode() && !data.isNull()) {
             if (!data.isTextual()) {
                 throw new InvalidRequest("custom_data.data", "Expected the workflow's data as a base64 string");
             }
             try {
-                java.util.Base64.getDecoder().decode(data.asText());
+                Base64.getDecoder().decode(data.asText());
             } catch (IllegalArgumentException e) {
                 throw new InvalidRequest("custom_data.data", "Expected the workflow's data as base64, but: "
                         + e.getMessage());

@@ -7,7 +7,8 @@ import java.util.Map;
  * The per-transaction options that drive the engine, in milliseconds.
  *
  * @param timeoutToFailMs 0: no timeout
- * @param retryLimit      0: unlimited immediate re-executions of an action without a definite answer
+ * @param retryLimit      saga: calls of an action without a definite answer after its first, before the abort;
+ *                        0: unlimited
  * @param orders          concurrent saga: step index to the step indexes that must succeed first
  */
 public record TransOptions(
